@@ -1,0 +1,31 @@
+// Reusable attribute validators and multi-attribute rules for resource definitions.
+import type { CtyValue } from '../protocol/values';
+import type { ConfigRule, Validator } from './definitions';
+
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
+
+/** The value must be one of the listed strings (compared exactly). */
+export function oneOf(allowed: readonly string[]): Validator {
+  return {
+    description: `one of ${quoted(allowed)}`,
+    check: (value) => (typeof value === 'string' && allowed.includes(value) ? undefined : `got ${JSON.stringify(value)}`),
+  };
+}
+
+/** The string must match the pattern; `what` names the expected form, e.g. "an email address". */
+export function matches(pattern: RegExp, what: string): Validator {
+  return {
+    description: what,
+    check: (value) => (typeof value === 'string' && pattern.test(value) ? undefined : `got ${JSON.stringify(value)}`),
+  };
+}
+
+/** Exactly one of the attributes is set (unknown values count as set). */
+export function exactlyOneOf(names: readonly string[]): ConfigRule {
+  return (config: Record<string, CtyValue>) => {
+    const set = names.filter((name) => config[name] != null);
+    if (set.length === 1) return [];
+    const which = set.length === 0 ? 'none is set' : `${quoted(set)} are all set`;
+    return [{ attribute: set[1] ?? names[0], message: `Exactly one of ${quoted(names)} must be set; ${which}.` }];
+  };
+}

@@ -1,0 +1,6 @@
+// The provider as Terraform runs it in end-to-end tests: the real vendors plus the test vendor.
+import { runProvider } from '../../../src/cli/provider-main';
+import { vendors } from '../../../src/vendors';
+import { testkit } from './vendor';
+
+runProvider([...vendors, testkit]);
