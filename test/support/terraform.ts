@@ -72,7 +72,7 @@ export class TerraformWorkspace {
 
   /** Runs terraform; fails the test with the output unless the exit code is 0 or allowFailure is set. */
   async terraform(args: string[], options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
-    const result = await run('terraform', args, { cwd: this.dir, env: { ...this.env, ...options.env } });
+    const result = await run('terraform', withoutColour(args), { cwd: this.dir, env: { ...this.env, ...options.env } });
     if (!options.allowFailure && result.code !== 0) {
       throw new Error(`terraform ${args.join(' ')} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
     }
@@ -81,7 +81,7 @@ export class TerraformWorkspace {
 
   /** Starts terraform in its own process group, so a test can interrupt it like Ctrl-C does. */
   spawnTerraform(args: string[]): { child: ChildProcess; done: Promise<RunResult> } {
-    const child = spawn('terraform', args, { cwd: this.dir, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('terraform', withoutColour(args), { cwd: this.dir, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -103,6 +103,11 @@ export class TerraformWorkspace {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Terraform ignores NO_COLOR; every subcommand we use takes -no-color after its name. */
+function withoutColour(args: string[]): string[] {
+  return args.length > 0 && !args.includes('-no-color') ? [args[0], '-no-color', ...args.slice(1)] : args;
 }
 
 /** Provider requirements and configuration block for a test configuration. */
