@@ -1,0 +1,336 @@
+// VendorHttpClient against a tiny emulator: retries, error messages, cached reads and locks.
+import { Emulator, type EmulatorRequest, type EmulatorResponse } from '../../src/emulator/base';
+import { VendorApiError, VendorHttpClient, extractVendorMessage, type HttpClientOptions } from '../../src/framework/http';
+import type { Logger } from '../../src/framework/log';
+
+const SECRET = 's3cr3t-api-key-9f8e7d';
+
+interface Item {
+  id: number;
+  name: string;
+}
+
+interface ItemsState {
+  items: Item[];
+  nextId: number;
+  lists: Record<string, string[]>;
+}
+
+/** An /items collection, lists for read-modify-write, and routes that answer in vendor error formats. */
+class ItemsEmulator extends Emulator<ItemsState> {
+  constructor() {
+    super({ name: 'items' });
+    this.route('GET', '/items', () => ({ status: 200, body: this.state.items }));
+    this.route('POST', '/items', (request) => {
+      const name = String(request.body?.name ?? '');
+      if (this.state.items.some((item) => item.name === name)) return { status: 400, body: { message: `Item "${name}" already exists` } };
+      const item = { id: this.state.nextId++, name };
+      this.state.items.push(item);
+      return { status: 201, body: item };
+    });
+    this.route('GET', '/items/:id', (request) => {
+      const item = this.state.items.find((candidate) => candidate.id === Number(request.params.id));
+      return item ? { status: 200, body: item } : { status: 404, body: { message: 'Item not found' } };
+    });
+    this.route('PUT', '/items/:id', (request) => {
+      const item = this.state.items.find((candidate) => candidate.id === Number(request.params.id));
+      if (!item) return { status: 404, body: { message: 'Item not found' } };
+      item.name = String(request.body?.name);
+      return { status: 200, body: item };
+    });
+    this.route('DELETE', '/items/:id', (request) => {
+      this.state.items = this.state.items.filter((candidate) => candidate.id !== Number(request.params.id));
+      return { status: 204 };
+    });
+    this.route('GET', '/lists/:key', (request) => ({ status: 200, body: { values: this.state.lists[request.params.key] ?? [] } }));
+    this.route('PUT', '/lists/:key', (request) => {
+      this.state.lists[request.params.key] = request.body.values;
+      return { status: 200, body: { values: request.body.values } };
+    });
+    // Echoes the caller's credentials back, as careless servers do.
+    this.route('GET', '/whoami', (request) => ({ status: 403, body: { message: `API key "${request.headers.authorization}" may not read this` } }));
+    this.route('POST', '/groups', () => ({ status: 422, body: { error: { code: 1002, message: 'Group already exists', status: 422 } } }));
+    this.route('GET', '/gateway', () => ({ status: 502, body: `upstream failed ${'x'.repeat(1000)}` }));
+    this.route('GET', '/login-redirect', () => ({ status: 302, headers: { Location: '/login?next=/api' } }));
+    this.route('GET', '/html', () => ({ status: 200, body: '<html><head><title>Sign in</title></head></html>', headers: { 'Content-Type': 'text/html' } }));
+    this.route('POST', '/echo', (request) => ({ status: 200, body: { contentType: request.headers['content-type'], body: request.body } }));
+  }
+
+  protected initialState(): ItemsState {
+    return { items: [], nextId: 1, lists: {} };
+  }
+
+  protected authenticate(request: EmulatorRequest): EmulatorResponse | undefined {
+    if (request.headers.authorization === `Key ${SECRET}`) return undefined;
+    return { status: 404, body: { message: "Couldn't find resource. Please login and try again." } };
+  }
+}
+
+const emulator = new ItemsEmulator();
+const clients: VendorHttpClient[] = [];
+
+function client(options: Partial<HttpClientOptions> = {}): VendorHttpClient {
+  const created = new VendorHttpClient({
+    vendor: 'testvendor',
+    baseUrl: emulator.url,
+    headers: { Authorization: `Key ${SECRET}` },
+    secrets: [SECRET],
+    ...options,
+    retry: { baseDelayMs: 5, maxDelayMs: 20, ...options.retry },
+  });
+  clients.push(created);
+  return created;
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<VendorApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(VendorApiError);
+    return error as VendorApiError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+beforeAll(() => emulator.start());
+afterAll(async () => {
+  for (const created of clients) created.close();
+  await emulator.stop();
+});
+beforeEach(() => {
+  emulator.clearFaults();
+  emulator.clearRequestLog();
+  emulator.resetState();
+});
+
+describe('retries', () => {
+  test('a GET succeeds after three injected 500s', async () => {
+    emulator.failNext(3, 500);
+    await expect(client().get('/items')).resolves.toEqual([]);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(4);
+  });
+
+  test('a POST is not retried on 500 unless marked idempotent', async () => {
+    emulator.failNext(1, 500);
+    const error = await failureOf(client().post('/items', { name: 'a' }));
+    expect(error.status).toBe(500);
+    expect(error.message).toBe('testvendor API: POST /items returned 500 Internal Server Error');
+    expect(emulator.countRequests({ method: 'POST', path: '/items' })).toBe(1);
+
+    emulator.failNext(2, 500);
+    await expect(client().post('/items', { name: 'b' }, { idempotent: true })).resolves.toEqual({ id: 1, name: 'b' });
+    expect(emulator.countRequests({ method: 'POST', path: '/items' })).toBe(4);
+  });
+
+  test('429 with Retry-After: 1 waits about a second, also for a POST', async () => {
+    emulator.failNext(1, 429, 1);
+    const startedAt = Date.now();
+    await expect(client().post('/items', { name: 'c' })).resolves.toMatchObject({ name: 'c' });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(950);
+    expect(emulator.countRequests({ method: 'POST', path: '/items' })).toBe(2);
+  });
+
+  test('stops after maxAttempts and says it gave up', async () => {
+    emulator.failNext(10, 503);
+    const error = await failureOf(client({ retry: { maxAttempts: 3 } }).get('/items'));
+    expect(error.message).toBe('testvendor API: GET /items returned 503 Service Unavailable (gave up after 3 attempts)');
+    expect(error.attempts).toBe(3);
+    expect(emulator.countRequests({ path: '/items' })).toBe(3);
+  });
+
+  test('stops when the next wait would exceed the retry budget', async () => {
+    emulator.failNext(1000, 500);
+    const startedAt = Date.now();
+    const error = await failureOf(client({ retry: { maxAttempts: 1000, budgetMs: 300, baseDelayMs: 50, maxDelayMs: 100 } }).get('/items'));
+    expect(error.message).toMatch(/returned 500 Internal Server Error \(gave up after \d+ attempts; waiting .* would exceed the 0\.3 s retry budget\)$/);
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+
+    // A Retry-After longer than the budget gives up at once instead of sleeping in vain.
+    emulator.clearFaults();
+    emulator.failNext(1, 429, 30);
+    const throttled = await failureOf(client({ retry: { budgetMs: 2000 } }).get('/items'));
+    expect(throttled.message).toContain('returned 429 Too Many Requests');
+    expect(throttled.message).toContain('(gave up after 1 attempt; waiting 30 s (Retry-After) would exceed the 2 s retry budget)');
+  });
+
+  test('4xx other than 429 are not retried', async () => {
+    emulator.failNext(1, 409);
+    await failureOf(client().put('/items/1', { name: 'x' }));
+    expect(emulator.countRequests()).toBe(1);
+  });
+});
+
+describe('error messages', () => {
+  test('name method, path, status and vendor message, never the secret', async () => {
+    const error = await failureOf(client().get('/whoami'));
+    expect(error.message).toBe('testvendor API: GET /whoami returned 403 Forbidden: API key "Key ***" may not read this');
+    expect(error.message).not.toContain(SECRET);
+    expect(JSON.stringify(error.responseBody)).not.toContain(SECRET);
+    expect(error.vendorMessage).toBe('API key "Key ***" may not read this');
+    expect(error.isNotFound).toBe(false);
+  });
+
+  test('drop a query string that carries a secret', async () => {
+    const error = await failureOf(client().get('/items/42', { query: { api_key: SECRET } }));
+    expect(error.message).toBe('testvendor API: GET /items/42 returned 404 Not Found: Item not found');
+    expect(error.isNotFound).toBe(true);
+    const withHarmlessQuery = await failureOf(client().get('/items/42', { query: { page: 2, q: undefined } }));
+    expect(withHarmlessQuery.message).toContain('GET /items/42?page=2 returned 404');
+  });
+
+  test('unwrap the Sisense error object and shorten text bodies', async () => {
+    const sisense = await failureOf(client().post('/groups', { name: 'g' }));
+    expect(sisense.message).toBe('testvendor API: POST /groups returned 422 Unprocessable Entity: Group already exists');
+    expect(sisense.responseBody).toEqual({ error: { code: 1002, message: 'Group already exists', status: 422 } });
+
+    const gateway = await failureOf(client({ retry: { maxAttempts: 1 } }).get('/gateway'));
+    expect(gateway.vendorMessage).toMatch(/^upstream failed x+…$/);
+    expect(gateway.vendorMessage!.length).toBeLessThanOrEqual(301);
+  });
+
+  test('extractVendorMessage understands each vendor format', () => {
+    expect(extractVendorMessage({ message: 'Email already taken' })).toBe('Email already taken');
+    expect(extractVendorMessage({ message: 'Failed to add team member', error: 'UNIQUE constraint failed' })).toBe('Failed to add team member (UNIQUE constraint failed)');
+    expect(extractVendorMessage({ error: { code: 'X', message: 'Invalid token', status: 401 } })).toBe('Invalid token');
+    expect(extractVendorMessage({ error: 'Unauthorized' })).toBe('Unauthorized');
+    expect(extractVendorMessage('<html><title>502 Bad Gateway</title><body>nginx</body></html>', 'text/html')).toBe('502 Bad Gateway');
+    expect(extractVendorMessage({ unexpected: true })).toBe('{"unexpected":true}');
+    expect(extractVendorMessage('')).toBeUndefined();
+    expect(extractVendorMessage({})).toBeUndefined();
+  });
+
+  test('report a redirect (wrong base URL or login page) instead of following it', async () => {
+    const error = await failureOf(client().get('/login-redirect'));
+    expect(error.message).toBe('testvendor API: GET /login-redirect returned 302 Found: redirect to /login?next=/api; check the base URL');
+    const html = await failureOf(client().get('/html'));
+    expect(html.message).toContain('expected JSON but got an HTML page (Sign in); check the base URL');
+  });
+
+  test('network errors name the cause and are retried', async () => {
+    const closed = new ItemsEmulator();
+    const closedUrl = await closed.start();
+    await closed.stop();
+    const error = await failureOf(client({ baseUrl: closedUrl, retry: { maxAttempts: 2 } }).get('/items'));
+    expect(error.message).toBe(`testvendor API: GET /items failed: connect ECONNREFUSED ${closedUrl.replace('http://', '')} (gave up after 2 attempts)`);
+    expect(error.status).toBeUndefined();
+    expect(error.code).toBe('ECONNREFUSED');
+  });
+
+  test('a slow server times out per attempt', async () => {
+    emulator.setFaults({ latencyMs: 400 });
+    const error = await failureOf(client({ timeoutMs: 100, retry: { maxAttempts: 2 } }).get('/items'));
+    expect(error.message).toBe('testvendor API: GET /items failed: timed out after 0.1 s (gave up after 2 attempts)');
+  });
+
+  test('debug logs carry attempt and status but no secret', async () => {
+    const lines: string[] = [];
+    const log: Logger = {
+      log: (level, message, fields) => lines.push(JSON.stringify({ level, message, ...fields })),
+      debug: (message, fields) => lines.push(JSON.stringify({ level: 'debug', message, ...fields })),
+      warn: (message, fields) => lines.push(JSON.stringify({ level: 'warn', message, ...fields })),
+      error: (message, fields) => lines.push(JSON.stringify({ level: 'error', message, ...fields })),
+    };
+    emulator.failNext(1, 500);
+    await client({ log }).get('/items', { query: { api_key: SECRET } });
+    await failureOf(client({ log }).get('/whoami'));
+    expect(lines.some((line) => line.includes('"status":500') && line.includes('"attempt":1'))).toBe(true);
+    expect(lines.some((line) => line.includes('"status":200') && line.includes('"attempt":2'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+});
+
+describe('bodies', () => {
+  test('JSON in and out, forms for logins, 204 as undefined', async () => {
+    await expect(client().post('/echo', { a: [1, 2] })).resolves.toEqual({ contentType: 'application/json', body: { a: [1, 2] } });
+    await expect(client().post('/echo', new URLSearchParams({ username: 'u', password: 'p w' }))).resolves.toEqual({
+      contentType: 'application/x-www-form-urlencoded',
+      body: { username: 'u', password: 'p w' },
+    });
+    await client().post('/items', { name: 'gone' });
+    await expect(client().delete('/items/1')).resolves.toBeUndefined();
+  });
+});
+
+describe('cachedGet', () => {
+  test('20 concurrent identical reads make one call; a write to the collection forces a fresh one', async () => {
+    const http = client();
+    await http.post('/items', { name: 'first' });
+    emulator.clearRequestLog();
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => http.cachedGet<Item[]>('/items')));
+    expect(results.every((result) => result.length === 1)).toBe(true);
+    results[0].push({ id: 99, name: 'local change' }); // callers get their own copies
+    await expect(http.cachedGet('/items')).resolves.toEqual([{ id: 1, name: 'first' }]);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(1);
+
+    await http.post('/items', { name: 'second' });
+    await expect(http.cachedGet<Item[]>('/items')).resolves.toHaveLength(2);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(2);
+
+    // A write below the collection drops it too; a different query is a different read.
+    await http.put('/items/1', { name: 'renamed' });
+    await expect(http.cachedGet<Item[]>('/items')).resolves.toContainEqual({ id: 1, name: 'renamed' });
+    await http.cachedGet('/items', { page: 1 });
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(4);
+
+    http.invalidate('/items');
+    await http.cachedGet('/items');
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(5);
+  });
+
+  test('a failed read is not cached', async () => {
+    const http = client();
+    emulator.failNext(1, 400);
+    await failureOf(http.cachedGet('/items'));
+    await expect(http.cachedGet('/items')).resolves.toEqual([]);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(2);
+  });
+});
+
+describe('withLock', () => {
+  async function append(http: VendorHttpClient, key: string, value: string): Promise<void> {
+    const { values } = await http.get<{ values: string[] }>(`/lists/${key}`);
+    await http.put(`/lists/${key}`, { values: [...values, value] });
+  }
+
+  test('serializes read-modify-write on one key so that 20 concurrent appends all survive', async () => {
+    const http = client();
+    emulator.setFaults({ latencyMs: 5 });
+    const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
+
+    await Promise.all(values.map((value) => append(http, 'unlocked', value)));
+    const unlocked = await http.get<{ values: string[] }>('/lists/unlocked');
+    expect(unlocked.values.length).toBeLessThan(20); // the race the lock exists for
+
+    await Promise.all(values.map((value) => http.withLock('list:locked', () => append(http, 'locked', value))));
+    const locked = await http.get<{ values: string[] }>('/lists/locked');
+    expect([...locked.values].sort()).toEqual([...values].sort());
+  });
+
+  test('runs different keys concurrently, the same key one at a time, and releases on errors', async () => {
+    const http = client();
+    const running = new Map<string, number>();
+    const peak = new Map<string, number>();
+    let peakOverall = 0;
+    const work = (key: string) =>
+      http.withLock(key, async () => {
+        running.set(key, (running.get(key) ?? 0) + 1);
+        peak.set(key, Math.max(peak.get(key) ?? 0, running.get(key)!));
+        peakOverall = Math.max(peakOverall, [...running.values()].reduce((a, b) => a + b, 0));
+        await sleep(20);
+        running.set(key, running.get(key)! - 1);
+      });
+    await Promise.all([work('a'), work('a'), work('a'), work('b'), work('b'), work('b')]);
+    expect(peak.get('a')).toBe(1);
+    expect(peak.get('b')).toBe(1);
+    expect(peakOverall).toBe(2);
+
+    await expect(http.withLock('a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(http.withLock('a', async () => 'free again')).resolves.toBe('free again');
+    await expect(http.withLock('a', () => http.withLock('a', async () => 1))).rejects.toThrow(/already holding/);
+  });
+});
