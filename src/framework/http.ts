@@ -51,7 +51,8 @@ export interface RequestOptions {
   /**
    * Whether the request may be repeated after a 5xx. Default: true for every method but POST,
    * since a POST that creates may have been applied before the 500 (the resource handler decides).
-   * 429 and network errors are retried regardless.
+   * 429 and a refused connection (the request never arrived) are retried regardless; other
+   * network errors (reset, timeout) only when the request is idempotent.
    */
   idempotent?: boolean;
 }
@@ -219,14 +220,15 @@ export class VendorHttpClient {
   /**
    * GET whose result is shared within this process: concurrent and later identical reads (same
    * path and query) make one HTTP call, until a write invalidates it. A failed read is not kept.
-   * Each caller gets its own copy, so callers may modify what they receive.
+   * Every caller gets the same deeply frozen value: copy before modifying.
    */
   async cachedGet<T = unknown>(path: string, query?: Query): Promise<T> {
     const target = splitPath(path, query);
     const key = target.queryString ? `${target.path}?${target.queryString}` : target.path;
     let entry = this.cachedReads.get(key);
     if (!entry) {
-      const created: CachedRead = { path: target.path, promise: this.send('GET', target, {}) };
+      // Frozen once and shared: a copy per caller cost milliseconds per read in a 1000-object plan.
+      const created: CachedRead = { path: target.path, promise: this.send('GET', target, {}).then(deepFreeze) };
       entry = created;
       this.cachedReads.set(key, created);
       created.promise.catch(() => {
@@ -234,8 +236,7 @@ export class VendorHttpClient {
         if (this.cachedReads.get(key) === created) this.cachedReads.delete(key);
       });
     }
-    const value = await entry.promise;
-    return (value === undefined ? undefined : structuredClone(value)) as T;
+    return (await entry.promise) as T;
   }
 
   /**
@@ -317,7 +318,8 @@ export class VendorHttpClient {
           code: outcome.code,
           attempts: attempt,
         });
-        retryable = outcome.retryable;
+        // A reset or timeout may come after the server applied the request: repeat it only when that is safe.
+        retryable = outcome.retryable && (retryServerErrors || outcome.code === 'ECONNREFUSED');
       }
 
       if (!retryable) throw failure;
@@ -600,4 +602,13 @@ function definedOnly<T extends object>(options: T): Partial<T> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Makes a parsed JSON value immutable, so callers sharing one cached read cannot corrupt it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
 }

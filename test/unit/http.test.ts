@@ -263,7 +263,8 @@ describe('cachedGet', () => {
 
     const results = await Promise.all(Array.from({ length: 20 }, () => http.cachedGet<Item[]>('/items')));
     expect(results.every((result) => result.length === 1)).toBe(true);
-    results[0].push({ id: 99, name: 'local change' }); // callers get their own copies
+    // Shared and frozen: a caller cannot corrupt what the others read.
+    expect(() => results[0].push({ id: 99, name: 'local change' })).toThrow(TypeError);
     await expect(http.cachedGet('/items')).resolves.toEqual([{ id: 1, name: 'first' }]);
     expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(1);
 
