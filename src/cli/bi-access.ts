@@ -1,0 +1,121 @@
+// The `bi-access` command line: installing the provider and regenerating the constructs.
+// A command is one entry in `commands`; its options are parsed with node:util's parseArgs.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_PROVIDER_ENTRY, installProvider, terraformPlatform } from '../install';
+import { PACKAGE_ROOT, PROVIDER_TYPE, PROVIDER_VERSION } from '../provider-identity';
+
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+interface ParsedArguments {
+  options: ReturnType<typeof parseArgs>['values'];
+  positionals: string[];
+}
+
+interface Command {
+  /** Arguments after the command name, e.g. `[--dir DIR]` or `<vendor>`. */
+  synopsis: string;
+  summary: string;
+  options?: NonNullable<ParseArgsConfig['options']>;
+  /** Names of the required positional arguments, in order. */
+  positionals?: string[];
+  run(args: ParsedArguments, output: CliOutput): number | Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  install: {
+    synopsis: '[--dir DIR]',
+    summary:
+      'Install the provider where Terraform finds it offline: in DIR/terraform.d/plugins with a lock entry in DIR/.terraform.lock.hcl, or without --dir in ~/.terraform.d/plugins.',
+    options: { dir: { type: 'string' } },
+    run({ options }, output) {
+      const workingDir = typeof options.dir === 'string' ? resolve(options.dir) : undefined;
+      const installed = installProvider({ workingDir });
+      output.stdout(`Installed ${PROVIDER_TYPE} ${PROVIDER_VERSION} (${terraformPlatform()}) at ${installed.executable}\n`);
+      if (installed.lockFile) output.stdout(`Wrote the lock entry (${installed.hash}) to ${installed.lockFile}\n`);
+      if (!existsSync(DEFAULT_PROVIDER_ENTRY)) {
+        output.stderr(`warning: ${DEFAULT_PROVIDER_ENTRY} does not exist yet; build the package (npm run build) before running Terraform\n`);
+      }
+      return 0;
+    },
+  },
+  generate: {
+    synopsis: '[--out DIR]',
+    summary: "Regenerate the CDKTF constructs from the provider's definitions (default into lib/generated).",
+    options: { out: { type: 'string' } },
+    async run({ options }, output) {
+      // Loaded on demand: only this command needs the vendor definitions.
+      const { vendors } = await import('../vendors');
+      const { generateConstructs, writeGeneratedConstructs } = await import('../codegen/constructs');
+      const outDir = typeof options.out === 'string' ? resolve(options.out) : join(PACKAGE_ROOT, 'lib', 'generated');
+      const files = generateConstructs({ vendors, libBaseImport: '../base', includeProvider: true });
+      const { written, deleted } = writeGeneratedConstructs(outDir, files);
+      output.stdout(
+        `Generated ${files.size} files in ${outDir}: ${written.length} written, ${deleted.length} deleted, ${files.size - written.length} unchanged\n`,
+      );
+      return 0;
+    },
+  },
+  help: {
+    synopsis: '',
+    summary: 'Show this help.',
+    run(_args, output) {
+      output.stdout(usage());
+      return 0;
+    },
+  },
+};
+
+export function usage(): string {
+  const lines = Object.entries(commands).map(([name, command]) =>
+    [`  bi-access ${name}${command.synopsis ? ` ${command.synopsis}` : ''}`, `      ${command.summary}`].join('\n'),
+  );
+  return `Usage:\n${lines.join('\n')}\n`;
+}
+
+/** Runs one command line; returns the exit code (2 for usage errors). */
+export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') return commands.help.run({ options: {}, positionals: [] }, output);
+  const command = name === undefined ? undefined : Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    output.stderr(`${name === undefined ? 'No command given.' : `Unknown command: ${name}`}\n${usage()}`);
+    return 2;
+  }
+  const expected = command.positionals ?? [];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: expected.length > 0, strict: true });
+    if (parsed.positionals.length !== expected.length) {
+      throw new Error(`expected ${expected.map((positional) => `<${positional}>`).join(' ') || 'no arguments'}`);
+    }
+  } catch (error) {
+    output.stderr(`bi-access ${name}: ${(error as Error).message}\n${usage()}`);
+    return 2;
+  }
+  return command.run({ options: parsed.values, positionals: parsed.positionals }, output);
+}
+
+const processOutput: CliOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Entry of bin/bi-access: runs process.argv and sets the exit code. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bi-access: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) run();

@@ -1,0 +1,12 @@
+// Installing the biaccess provider where Terraform finds it without a registry.
+export {
+  DEFAULT_PROVIDER_ENTRY,
+  PROVIDER_ADDRESS,
+  installProvider,
+  providerWrapperScript,
+  terraformPlatform,
+  type InstallOptions,
+  type InstallResult,
+} from './install-provider';
+export { mergeProviderLock, renderProviderLock, type ProviderLock } from './lock-file';
+export { packageHashV1 } from './package-hash';
