@@ -60,6 +60,32 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  emulate: {
+    synopsis: '<vendor> [--state FILE] [--port N]',
+    summary: "Run a vendor API emulator on 127.0.0.1 until interrupted; prints its URL and the provider's environment variables.",
+    options: { state: { type: 'string' }, port: { type: 'string' } },
+    positionals: ['vendor'],
+    async run({ options, positionals }, output) {
+      const { emulators } = await import('../vendors/emulators');
+      const [vendor] = positionals;
+      const launch = Object.hasOwn(emulators, vendor) ? emulators[vendor] : undefined;
+      if (!launch) {
+        output.stderr(`bi-access emulate: no emulator for "${vendor}"; available: ${Object.keys(emulators).join(', ') || 'none'}\n`);
+        return 2;
+      }
+      const port = typeof options.port === 'string' ? Number(options.port) : 0;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        output.stderr(`bi-access emulate: --port must be a whole number from 0 to 65535\n`);
+        return 2;
+      }
+      const emulator = await launch({ stateFile: typeof options.state === 'string' ? resolve(options.state) : undefined });
+      const url = await emulator.start(port);
+      const environment = Object.entries(emulator.connectionEnvironment()).map(([name, value]) => `export ${name}=${value}`);
+      output.stdout(`${vendor} emulator listening on ${url} (Ctrl-C stops it)\n${environment.join('\n')}\n`);
+      await new Promise<void>((stopped) => process.once('SIGINT', () => void emulator.stop().then(stopped)));
+      return 0;
+    },
+  },
   help: {
     synopsis: '',
     summary: 'Show this help.',

@@ -159,8 +159,11 @@ export abstract class Emulator<State> {
     return { status, body: { message } };
   }
 
-  /** Listens on 127.0.0.1 on a free port; returns the base URL, e.g. `http://127.0.0.1:41234`. */
-  async start(): Promise<string> {
+  /**
+   * Listens on 127.0.0.1, on a free port unless one is given (tests always use 0); returns the
+   * base URL, e.g. `http://127.0.0.1:41234`.
+   */
+  async start(port = 0): Promise<string> {
     if (this.baseUrl) return this.baseUrl;
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((error) => {
@@ -171,7 +174,7 @@ export abstract class Emulator<State> {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
