@@ -29,3 +29,30 @@ export function exactlyOneOf(names: readonly string[]): ConfigRule {
     return [{ attribute: set[1] ?? names[0], message: `Exactly one of ${quoted(names)} must be set; ${which}.` }];
   };
 }
+
+/** The value must not be one of the listed strings (compared exactly); `what` says what they are and what to do instead. */
+export function notOneOf(forbidden: readonly string[], what: string): Validator {
+  return {
+    description: `none of ${quoted(forbidden)} (${what})`,
+    check: (value) => (typeof value === 'string' && forbidden.includes(value) ? `got ${JSON.stringify(value)}` : undefined),
+  };
+}
+
+/** A string of at least `length` characters; never echoes the value (safe for passwords). */
+export function minLength(length: number): Validator {
+  return {
+    description: length === 1 ? 'a non-empty string' : `at least ${length} characters long`,
+    check: (value) => (typeof value === 'string' && value.length >= length ? undefined : typeof value === 'string' ? `got ${value.length} characters` : 'got a value that is not a string'),
+  };
+}
+
+/** A whole number greater than zero (an object id). */
+export function positiveWholeNumber(): Validator {
+  return {
+    description: 'a positive whole number',
+    check: (value) => {
+      const number = typeof value === 'number' ? value : typeof value === 'object' && value !== null && 'text' in value ? Number((value as { text: string }).text) : NaN;
+      return Number.isSafeInteger(number) && number > 0 ? undefined : `got ${String(value)}`;
+    },
+  };
+}
