@@ -13,4 +13,7 @@ export interface EmulatorLaunchOptions {
   stateFile?: string;
 }
 
-export const emulators: Record<string, (options: EmulatorLaunchOptions) => Promise<RunnableEmulator>> = {};
+export const emulators: Record<string, (options: EmulatorLaunchOptions) => Promise<RunnableEmulator>> = {
+  redash: async (options) => new (await import('./redash/emulator')).RedashEmulator(options),
+  grafana: async (options) => new (await import('./grafana/emulator')).GrafanaEmulator(options),
+};
