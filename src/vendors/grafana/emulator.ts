@@ -227,6 +227,28 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
     return { GRAFANA_URL: this.url, GRAFANA_AUTH: `admin:${this.adminPassword}` };
   }
 
+  /** What exists, as an administrator would summarise it (the demo prints this). */
+  describeContents(): string[] {
+    const { users, orgUsers, teams, teamMembers, folders, dataSources, dashboards, permissions } = this.state;
+    const login = (id: number) => users.find((user) => user.id === id)?.login ?? `user ${id}`;
+    const teamName = (id: number) => teams.find((team) => team.id === id)?.name ?? `team ${id}`;
+    const grants = (resource: PermissionResource, uid: string) =>
+      permissions
+        .filter((permission) => permission.resource === resource && permission.resourceUid === uid)
+        .map((p) => `${p.userId !== undefined ? login(p.userId) : p.teamId !== undefined ? `team ${teamName(p.teamId)}` : `role ${p.builtInRole}`}: ${p.permission}`)
+        .join(', ') || 'no grants';
+    return [
+      ...users.map((user) => `user ${user.login} <${user.email}>: ${orgUsers.filter((o) => o.userId === user.id).map((o) => `org ${o.orgId} ${o.role}`).join(', ') || 'no org'}`),
+      ...teams.map((team) => {
+        const members = teamMembers.filter((m) => m.teamId === team.id).map((m) => `${login(m.userId)}${m.permission === 4 ? ' (admin)' : ''}`);
+        return `team ${team.name}: ${members.join(', ') || 'no members'}`;
+      }),
+      ...folders.map((folder) => `folder "${folder.title}": ${grants('folders', folder.uid)}`),
+      ...dashboards.map((dashboard) => `dashboard "${dashboard.title}": ${grants('dashboards', dashboard.uid)}`),
+      ...dataSources.map((dataSource) => `data source ${dataSource.name}: ${grants('datasources', dataSource.uid)}`),
+    ];
+  }
+
   /** `admin:<password>` of the built-in server admin. */
   get adminAuth(): string {
     return `admin:${this.adminPassword}`;

@@ -173,6 +173,30 @@ export class RedashEmulator extends Emulator<RedashEmulatorState> implements Run
     return { REDASH_URL: this.url, REDASH_API_KEY: this.apiKey };
   }
 
+  /** What exists, as an administrator would summarise it (the demo prints this). */
+  describeContents(): string[] {
+    const { users, groups, dataSources, links, dashboards, permissions } = this.state;
+    const userEmail = (id: number) => users.find((user) => user.id === id)?.email ?? `user ${id}`;
+    const groupName = (id: number) => groups.find((group) => group.id === id)?.name ?? `group ${id}`;
+    const status = (user: StoredUser) => (user.disabled_at ? 'disabled' : user.is_invitation_pending ? 'invitation pending' : 'active');
+    return [
+      ...users.map((user) => `user ${user.email} (${user.name}, ${status(user)}) in ${user.groups.map(groupName).join(', ') || 'no group'}`),
+      ...groups.map((group) => `group ${group.name}${group.type === 'builtin' ? ' (built-in)' : ''}`),
+      ...dataSources.map((dataSource) => {
+        const access = links
+          .filter((link) => link.data_source_id === dataSource.id)
+          .map((link) => `${groupName(link.group_id)} ${link.view_only ? 'view only' : 'full access'}`);
+        return `data source ${dataSource.name} (${dataSource.type}): ${access.join(', ') || 'no group'}`;
+      }),
+      ...dashboards.map((dashboard) => {
+        const grantees = permissions
+          .filter((permission) => permission.object_type === 'dashboards' && permission.object_id === dashboard.id)
+          .map((permission) => userEmail(permission.grantee_id));
+        return `dashboard "${dashboard.name}" shared with ${grantees.join(', ') || 'nobody'}`;
+      }),
+    ];
+  }
+
   /** Replaces the per-IP limits on user creates/updates (see UserRateLimits); null turns them off. */
   setUserRateLimits(limits: Partial<UserRateLimits> | null): void {
     this.rateLimits = limits === null ? null : { ...structuredClone(DEFAULT_RATE_LIMITS), ...limits };
