@@ -3,7 +3,7 @@
 // would: create, refresh, update in place, drift, deletion outside Terraform, import, destroy.
 import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
-import { grafanaApi, type GrafanaApi } from '../support/grafana-api';
+import { grafanaApi, type GrafanaApi, whileChangingByHand } from '../support/grafana-api';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
 jest.setTimeout(120_000);
@@ -114,23 +114,8 @@ const membersOf = (teamId: number) => new Map(emulator.teamMembersOf(teamId).map
 const orgRoleOf = async (userId: number, orgId = 1) => ((await admin.ok('GET', `/api/orgs/${orgId}/users`)) as Array<{ userId: number; role: string }>).find((m) => m.userId === userId)?.role;
 
 /** Runs `work` while adding one bystander member to the shared team every 40 ms (as a person would by hand). */
-async function whileAddingBystanders<T>(work: Promise<T>): Promise<{ result: T; added: number[] }> {
-  let done = false;
-  const added: number[] = [];
-  const loop = (async () => {
-    while (!done && added.length < bystanderIds.length) {
-      const userId = bystanderIds[added.length];
-      await admin.ok('POST', `/api/teams/${sharedTeamId}/members`, { userId });
-      added.push(userId);
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
-  })();
-  try {
-    return { result: await work, added };
-  } finally {
-    done = true;
-    await loop;
-  }
+function whileAddingBystanders<T>(work: Promise<T>) {
+  return whileChangingByHand(work, bystanderIds, (userId) => admin.ok('POST', `/api/teams/${sharedTeamId}/members`, { userId }));
 }
 
 beforeAll(async () => {

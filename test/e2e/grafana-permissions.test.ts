@@ -3,7 +3,7 @@
 // by others (before and during the apply, and inherited from folders) never touched, import, destroy.
 import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { GrafanaEmulator, type EmulatedPermission, type PermissionResource } from '../../src/vendors/grafana/emulator';
-import { grafanaApi, type GrafanaApi } from '../support/grafana-api';
+import { grafanaApi, type GrafanaApi, whileChangingByHand } from '../support/grafana-api';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
 jest.setTimeout(120_000);
@@ -121,24 +121,11 @@ function grantsOn(resource: PermissionResource, uid: string): Record<string, str
 const setGrant = (resource: string, uid: string, assignee: string, permission: string) => admin.ok('POST', `/api/access-control/${resource}/${uid}/${assignee}`, { permission });
 
 /** Runs `work` while granting bystanders View on "wide" and on the team folder by hand, every 40 ms. */
-async function whileGrantingBystanders<T>(work: Promise<T>): Promise<{ result: T; added: number[] }> {
-  let done = false;
-  const added: number[] = [];
-  const loop = (async () => {
-    while (!done && added.length < bystanderIds.length) {
-      const userId = bystanderIds[added.length];
-      await setGrant('dashboards', 'wide', `users/${userId}`, 'View');
-      await setGrant('folders', 'team-folder', `users/${userId}`, 'View');
-      added.push(userId);
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
-  })();
-  try {
-    return { result: await work, added };
-  } finally {
-    done = true;
-    await loop;
-  }
+function whileGrantingBystanders<T>(work: Promise<T>) {
+  return whileChangingByHand(work, bystanderIds, async (userId) => {
+    await setGrant('dashboards', 'wide', `users/${userId}`, 'View');
+    await setGrant('folders', 'team-folder', `users/${userId}`, 'View');
+  });
 }
 
 beforeAll(async () => {

@@ -43,3 +43,30 @@ export function grafanaApi(baseUrl: string, auth: string, options: { orgId?: num
     },
   };
 }
+
+/**
+ * Runs `work` (an apply, a destroy) while a person changes things by hand: `changeByHand(id)` for
+ * each id in turn, one every 40 ms, until the work ends or the ids run out. Returns what was changed.
+ */
+export async function whileChangingByHand<T>(
+  work: Promise<T>,
+  ids: readonly number[],
+  changeByHand: (id: number) => Promise<unknown>,
+): Promise<{ result: T; added: number[] }> {
+  let done = false;
+  const added: number[] = [];
+  const loop = (async () => {
+    while (!done && added.length < ids.length) {
+      const id = ids[added.length];
+      await changeByHand(id);
+      added.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  })();
+  try {
+    return { result: await work, added };
+  } finally {
+    done = true;
+    await loop;
+  }
+}
