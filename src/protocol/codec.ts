@@ -115,6 +115,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** What go-cty's ParseNumberVal accepts in practice: a decimal, optionally with an exponent. */
 const DECIMAL_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A number sent as decimal text (msgpack or JSON state): kept exact, or rejected with its path. */
+function exactNumberFromText(text: string, path: WalkPath): ExactNumber {
+  return DECIMAL_NUMBER.test(text) ? new ExactNumber(text) : fail(path, `invalid number "${text}"`);
+}
 const INTEGER_TEXT = /^-?\d+$/;
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
@@ -430,7 +435,7 @@ function convertDecoded(raw: unknown, type: CtyType, path: WalkPath): CtyValue {
         if (typeof raw === 'bigint') return numberFromBigInt(raw);
         if (typeof raw === 'string') {
           // Terraform sends numbers no int64 or float64 holds exactly as decimal text.
-          return DECIMAL_NUMBER.test(raw) ? new ExactNumber(raw) : fail(path, `invalid number "${raw}"`);
+          return exactNumberFromText(raw, path);
         }
         return nullUnknownOr(raw, 'number', path);
       case 'dynamic':
@@ -668,7 +673,7 @@ function convertJson(json: unknown, type: CtyType, path: WalkPath): CtyValue {
         }
         if (typeof json === 'bigint') return numberFromBigInt(json);
         if (typeof json === 'string') {
-          return DECIMAL_NUMBER.test(json) ? new ExactNumber(json) : fail(path, `invalid number "${json}"`);
+          return exactNumberFromText(json, path);
         }
         return mismatch(path, 'number', json);
       case 'bool':
