@@ -13,7 +13,7 @@ import type {
   SchemaAttribute,
 } from '../protocol/provider';
 import { valueFromJson, impliedType } from '../protocol/codec';
-import { ctyEqual, isUnknown, UNKNOWN, type CtyValue } from '../protocol/values';
+import { ctyEqual, isUnknown, UNKNOWN, type CtyType, type CtyValue } from '../protocol/values';
 import {
   AttributeError,
   ImportIdError,
@@ -57,6 +57,8 @@ class FrameworkProvider implements PluginProvider {
   private readonly connections = new Map<string, Connection>();
   private configured = false;
   private cachedSchema?: ProviderSchema;
+  /** Built once per type: the codec caches per type object, and state upgrade runs once per resource. */
+  private readonly resourceTypes = new Map<string, CtyType>();
 
   constructor(private readonly options: ProviderOptions) {
     this.log = options.log ?? stderrLogger(options.typeName);
@@ -157,7 +159,7 @@ class FrameworkProvider implements PluginProvider {
       };
     }
     const upgraded = version < current && definition.upgradeState ? definition.upgradeState(version, rawState) : rawState;
-    return { upgradedState: valueFromJson(upgraded, impliedType(this.schema().resources[typeName].block)), diagnostics: [] };
+    return { upgradedState: valueFromJson(upgraded, this.resourceType(typeName)), diagnostics: [] };
   }
 
   async readResource(typeName: string, currentState: CtyValue, priv: Buffer): Promise<ReadResponse> {
@@ -249,6 +251,12 @@ class FrameworkProvider implements PluginProvider {
   async stop(): Promise<void> {
     // In-flight handler calls finish on their own; Terraform starts no new ones after Stop.
     this.log.debug('StopProvider received');
+  }
+
+  private resourceType(typeName: string): CtyType {
+    let type = this.resourceTypes.get(typeName);
+    if (!type) this.resourceTypes.set(typeName, (type = impliedType(this.schema().resources[typeName].block)));
+    return type;
   }
 
   private resource(typeName: string): Registered<ResourceDefinition> {
