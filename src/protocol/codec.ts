@@ -3,8 +3,8 @@
 //
 // Layouts follow go-cty (cty/msgpack, cty/json): null is nil; an unknown is extension 0 with a
 // single zero byte (fixext1 `d4 00 00`); a refined unknown is extension 12 whose payload is a map
-// of refinements (we accept and drop them); numbers are the smallest int, a float64, or a decimal
-// string; an object is a map keyed by attribute name (written in sorted name order, as go-cty
+// of refinements (we accept and drop them); numbers are decoded from any msgpack
+// number or decimal string and always encoded as decimal text (see prepareNumber); an object is a map keyed by attribute name (written in sorted name order, as go-cty
 // does); a dynamic value is `[type JSON as bin, value]`.
 //
 // Encoding walks the value against its type once to validate and normalise it (copying only the
@@ -116,19 +116,26 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** What go-cty's ParseNumberVal accepts in practice: a decimal, optionally with an exponent. */
 const DECIMAL_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A number sent as decimal text (msgpack or JSON state): kept exact, or rejected with its path. */
-function exactNumberFromText(text: string, path: WalkPath): ExactNumber {
-  return DECIMAL_NUMBER.test(text) ? new ExactNumber(text) : fail(path, `invalid number "${text}"`);
+/**
+ * A number sent as decimal text (msgpack or JSON state): a JS number when writing that number
+ * gives back this very text ("7", "1.5", "0.1"), else kept as text ("0.10", "12345678901234567891")
+ * so that it goes back unchanged; integers beyond 2^53 stay text even when a double holds them,
+ * since String() of such a number is not its value. Malformed text is rejected with its path.
+ */
+function numberFromText(text: string, path: WalkPath): number | ExactNumber {
+  if (!DECIMAL_NUMBER.test(text)) return fail(path, `invalid number "${text}"`);
+  const number = Number(text);
+  const exact = Number.isFinite(number) && (!Number.isInteger(number) || Number.isSafeInteger(number)) && numberText(number) === text;
+  return exact ? number : new ExactNumber(text);
 }
-const INTEGER_TEXT = /^-?\d+$/;
+
+/** The decimal text a JS number is written as: integers exactly, fractions as the shortest text that reads back as the same double. */
+function numberText(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_INT64 = -(2n ** 63n);
-const MAX_INT64 = 2n ** 63n - 1n;
-/** The integers the Encoder writes as fixint/int8..int32/uint8..uint32 from a JS number. */
-const MIN_INT32 = -(2 ** 31);
-const LIMIT_UINT32 = 2 ** 32;
 
 /** A decoded (or caller-given) bigint as a cty number: a JS number when exact, else its decimal text. */
 function numberFromBigInt(value: bigint): number | ExactNumber {
@@ -198,9 +205,9 @@ const extensionCodec: ExtensionCodecType<undefined> = {
   },
 };
 
-// useBigInt64 on the Encoder makes it write bigints as uint64/int64 (and, unhelpfully, safe
-// integers beyond 32 bits as float64 — so the encoding walk turns those into bigints first).
-const encoder = new Encoder({ extensionCodec, useBigInt64: true });
+// Numbers are encoded as text (prepareNumber); useBigInt64 lets the Decoder hand over int64 and
+// uint64 values Terraform sends without rounding them.
+const encoder = new Encoder({ extensionCodec });
 const decoder = new Decoder({
   extensionCodec,
   useBigInt64: true,
@@ -322,32 +329,24 @@ function prepareElements(value: readonly unknown[], elementType: CtyType, path: 
   return result ?? (value as unknown[]);
 }
 
-/** A number as the Encoder should write it: smallest int, float64, int64/uint64 (bigint) or decimal text. */
+/**
+ * A number as the Encoder should write it: always its decimal text. go-cty reads a msgpack int
+ * or float into a number of another internal precision than the one it parses from the JSON of
+ * a state file, and Terraform compares refreshed state with stored state including that
+ * precision: with ints on the wire, `plan -refresh-only -detailed-exitcode` exits 2 ("changes")
+ * for every resource with a number attribute although no value differs. Decimal text is parsed
+ * the way state JSON is, so an unchanged number compares equal.
+ */
 function prepareNumber(value: unknown, path: WalkPath): unknown {
   if (typeof value === 'number') {
-    if (Number.isNaN(value)) return fail(path, 'NaN is not a number Terraform can represent');
-    // Safe integers beyond 32 bits go as bigint so the Encoder writes int64/uint64, not float64.
-    if (Number.isSafeInteger(value) && (value >= LIMIT_UINT32 || value < MIN_INT32)) return BigInt(value);
-    return value;
+    if (!Number.isFinite(value)) return fail(path, `${value} is not a number Terraform can represent`);
+    return numberText(value);
   }
-  if (typeof value === 'bigint') return prepareBigInt(value);
+  if (typeof value === 'bigint') return value.toString();
   if (value instanceof ExactNumber) {
-    const text = value.text;
-    if (!DECIMAL_NUMBER.test(text)) return fail(path, `invalid number "${text}"`);
-    // Like go-cty, an integer that fits int64 goes as an int; anything else keeps its exact text.
-    if (INTEGER_TEXT.test(text) && text.length <= 20) {
-      const asBigInt = BigInt(text);
-      if (asBigInt >= MIN_INT64 && asBigInt <= MAX_INT64) return prepareBigInt(asBigInt);
-    }
-    return text;
+    return DECIMAL_NUMBER.test(value.text) ? value.text : fail(path, `invalid number "${value.text}"`);
   }
   return mismatch(path, 'number', value);
-}
-
-function prepareBigInt(value: bigint): unknown {
-  if (value >= BigInt(MIN_INT32) && value < BigInt(LIMIT_UINT32)) return Number(value);
-  if (value >= MIN_INT64 && value <= MAX_INT64) return value;
-  return value.toString();
 }
 
 /** Type JSON bytes of the primitive types, built once: most dynamic values are primitives. */
@@ -435,7 +434,7 @@ function convertDecoded(raw: unknown, type: CtyType, path: WalkPath): CtyValue {
         if (typeof raw === 'bigint') return numberFromBigInt(raw);
         if (typeof raw === 'string') {
           // Terraform sends numbers no int64 or float64 holds exactly as decimal text.
-          return exactNumberFromText(raw, path);
+          return numberFromText(raw, path);
         }
         return nullUnknownOr(raw, 'number', path);
       case 'dynamic':
@@ -673,7 +672,7 @@ function convertJson(json: unknown, type: CtyType, path: WalkPath): CtyValue {
         }
         if (typeof json === 'bigint') return numberFromBigInt(json);
         if (typeof json === 'string') {
-          return exactNumberFromText(json, path);
+          return numberFromText(json, path);
         }
         return mismatch(path, 'number', json);
       case 'bool':

@@ -57,22 +57,27 @@ describe('round trips', () => {
   });
 
   test('ExactNumber decimals and big integers come back byte-exact', () => {
-    for (const text of ['0.1', '12345678901234567891', '-0.000000000000000000001']) {
+    for (const text of ['0.1000000000000000000001', '0.10', '12345678901234567891', '-0.000000000000000000001']) {
       const bytes = encodeValue(new ExactNumber(text), 'number');
-      // msgpack str: Terraform's encoding of numbers no int64 or float64 holds exactly.
+      // msgpack str: how Terraform sends numbers no int64 or float64 holds exactly.
       expect(hex(bytes)).toBe(hex(Buffer.concat([Buffer.from([0xa0 + text.length]), Buffer.from(text)])));
       const decoded = decodeValue(bytes, 'number');
       expect(decoded).toEqual(new ExactNumber(text));
       expect(hex(encodeValue(decoded, 'number'))).toBe(hex(bytes));
     }
+    // Text a double writes back identically becomes a JS number, and still round-trips byte-exact.
+    for (const [text, number] of [['0.1', 0.1], ['7', 7], ['-2.5', -2.5]] as const) {
+      const bytes = encodeValue(new ExactNumber(text), 'number');
+      expect(decodeValue(bytes, 'number')).toBe(number);
+      expect(hex(encodeValue(number, 'number'))).toBe(hex(bytes));
+    }
   });
 
-  test('int64 beyond the safe range decodes to ExactNumber and re-encodes as an int of the same value', () => {
+  test('int64 beyond the safe range decodes to ExactNumber and re-encodes as the same decimal text', () => {
     const int64 = fromHex('d3 7f ff ff ff ff ff ff ff'); // 2^63 - 1 as int64
     const decoded = decodeValue(int64, 'number');
     expect(decoded).toEqual(new ExactNumber('9223372036854775807'));
-    // Positive, so written as uint64 — what go-cty's compact encoding writes for it too.
-    expect(hex(encodeValue(decoded, 'number'))).toBe('cf7fffffffffffffff');
+    expect(hex(encodeValue(decoded, 'number'))).toBe(hex(Buffer.from([0xb3])) + hex(Buffer.from('9223372036854775807')));
     expect(decodeValue(fromHex('d3 80 00 00 00 00 00 00 00'), 'number')).toEqual(
       new ExactNumber('-9223372036854775808'),
     );
@@ -80,10 +85,10 @@ describe('round trips', () => {
     expect(decodeValue(fromHex('cf 00 00 00 00 00 00 00 05'), 'number')).toBe(5);
   });
 
-  test('bigint is encoded as an int when it fits int64, else as decimal text', () => {
-    expect(hex(encodeValue(5n as unknown as CtyValue, 'number'))).toBe('05');
-    expect(hex(encodeValue((2n ** 62n) as unknown as CtyValue, 'number'))).toBe('cf4000000000000000');
-    expect(hex(encodeValue(-(2n ** 62n) as unknown as CtyValue, 'number'))).toBe('d3c000000000000000');
+  test('bigint is encoded as its decimal text', () => {
+    expect(hex(encodeValue(5n as unknown as CtyValue, 'number'))).toBe('a135');
+    // Beyond 2^53 a double may hold the value, but String() of it would not print it: kept as text.
+    expect(decodeValue(encodeValue(-(2n ** 62n) as unknown as CtyValue, 'number'), 'number')).toEqual(new ExactNumber((-(2n ** 62n)).toString()));
     const big = 2n ** 70n;
     expect(decodeValue(encodeValue(big as unknown as CtyValue, 'number'), 'number')).toEqual(
       new ExactNumber(big.toString()),
@@ -99,7 +104,7 @@ describe('round trips', () => {
     const value = { name: 'x', sizes: [1, 'two', true], nothing: null };
     expect(roundTrip(value, 'dynamic')).toEqual(value);
     expect(roundTrip('plain', 'dynamic')).toBe('plain');
-    expect(roundTrip(new ExactNumber('0.1'), 'dynamic')).toEqual(new ExactNumber('0.1'));
+    expect(roundTrip(new ExactNumber('0.10'), 'dynamic')).toEqual(new ExactNumber('0.10'));
     expect(roundTrip(null, 'dynamic')).toBeNull();
     expect(roundTrip(UNKNOWN, 'dynamic')).toBe(UNKNOWN);
   });
@@ -119,18 +124,21 @@ describe('exact bytes', () => {
 
   test('object attributes are written in sorted name order whatever the JS key order', () => {
     const type: CtyType = ['object', { b: 'bool', a: 'number' }];
-    expect(hex(encodeValue({ b: true, a: 1 }, type))).toBe('82a16101a162c3');
+    expect(hex(encodeValue({ b: true, a: 1 }, type))).toBe('82a161a131a162c3');
   });
 
-  test('numbers use the smallest int, float64 for the rest', () => {
-    expect(hex(encodeValue(0, 'number'))).toBe('00');
-    expect(hex(encodeValue(-1, 'number'))).toBe('ff');
-    expect(hex(encodeValue(300, 'number'))).toBe('cd012c');
-    expect(hex(encodeValue(-200, 'number'))).toBe('d1ff38');
-    expect(hex(encodeValue(2 ** 40, 'number'))).toBe('cf0000010000000000');
-    expect(hex(encodeValue(-(2 ** 40), 'number'))).toBe('d3ffffff0000000000');
-    expect(hex(encodeValue(1.5, 'number'))).toBe('cb3ff8000000000000');
-    expect(hex(encodeValue(2 ** 60, 'number'))).toBe('cb43b0000000000000'); // unsafe JS number: float64
+  test('numbers are written as their decimal text, which Terraform parses as it parses state JSON', () => {
+    const text = (value: string) => hex(Buffer.from([0xa0 + value.length])) + hex(Buffer.from(value));
+    expect(hex(encodeValue(0, 'number'))).toBe(text('0'));
+    expect(hex(encodeValue(-0, 'number'))).toBe(text('0'));
+    expect(hex(encodeValue(-1, 'number'))).toBe(text('-1'));
+    expect(hex(encodeValue(300, 'number'))).toBe(text('300'));
+    expect(hex(encodeValue(1.5, 'number'))).toBe(text('1.5'));
+    expect(hex(encodeValue(0.1, 'number'))).toBe(text('0.1'));
+    expect(hex(encodeValue(2 ** 60, 'number'))).toBe(text('1152921504606846976'));
+        expect(hex(encodeValue(new ExactNumber('1e400'), 'number'))).toBe(text('1e400'));
+    expect(() => encodeValue(Infinity, 'number')).toThrow(/Infinity is not a number Terraform can represent/);
+    expect(() => encodeValue(NaN, 'number')).toThrow(/NaN is not a number Terraform can represent/);
   });
 
   test('unknown is fixext1 type 0 with one zero byte, as go-cty writes it', () => {
@@ -144,7 +152,7 @@ describe('exact bytes', () => {
 
   test('list, map and empty containers', () => {
     expect(hex(encodeValue(['a'], ['list', 'string']))).toBe('91a161');
-    expect(hex(encodeValue({ k: 1 }, ['map', 'number']))).toBe('81a16b01');
+    expect(hex(encodeValue({ k: 1 }, ['map', 'number']))).toBe('81a16ba131');
     expect(hex(encodeValue([], ['set', 'string']))).toBe('90');
     expect(hex(encodeValue({}, ['map', 'string']))).toBe('80');
     expect(hex(encodeValue(null, ['map', 'string']))).toBe('c0');
@@ -337,8 +345,8 @@ describe('dynamic decoding', () => {
   });
 
   test('the type JSON governs the value', () => {
-    const bytes = fromHex('92 c4 08' + hex(Buffer.from('"number"')) + 'a3' + hex(Buffer.from('0.1')));
-    expect(decodeValue(bytes, 'dynamic')).toEqual(new ExactNumber('0.1'));
+    const bytes = fromHex('92 c4 08' + hex(Buffer.from('"number"')) + 'a4' + hex(Buffer.from('0.10')));
+    expect(decodeValue(bytes, 'dynamic')).toEqual(new ExactNumber('0.10'));
   });
 });
 
@@ -451,8 +459,8 @@ describe('valueFromJson', () => {
   });
 
   test('converts like cty: numeric strings to ExactNumber, "true" to bool, numbers to strings', () => {
-    expect(valueFromJson({ count: '0.1', enabled: 'true', id: 42 }, type)).toMatchObject({
-      count: new ExactNumber('0.1'),
+    expect(valueFromJson({ count: '0.10', enabled: 'true', id: 42 }, type)).toMatchObject({
+      count: new ExactNumber('0.10'),
       enabled: true,
       id: '42',
     });
