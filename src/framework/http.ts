@@ -1,5 +1,8 @@
-// The HTTP base every vendor client uses: retries with backoff, vendor error messages without
-// secrets, shared cached reads, and per-object locks for read-modify-write.
+// The HTTP base every vendor client uses: retries with backoff that honour Retry-After and stop
+// when the provider is stopped, vendor error messages without secrets, reads shared within the
+// process (and dropped by the writes each vendor declares), confirmed writes for requests that
+// must not be repeated blindly, an explicit "gone" that a wrong base URL can never fake, and
+// per-object locks for read-modify-write.
 import http from 'node:http';
 import https from 'node:https';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -7,8 +10,23 @@ import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
 import { Mutex } from 'async-mutex';
 import type { Logger } from './log';
 import { silentLogger } from './log';
+import {
+  BaseUrlError,
+  extractVendorMessage,
+  htmlSummary,
+  Redactor,
+  shorten,
+  statusText,
+  VendorApiError,
+  type ErrorMessageParser,
+  type HttpMethod,
+  type VendorApiErrorDetails,
+} from './http-errors';
+import { SharedReads, type InvalidationRule } from './shared-reads';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export { BaseUrlError, VendorApiError, isVendorStatus, vendorMessageOf, type HttpMethod } from './http-errors';
+export type { InvalidationRule } from './shared-reads';
+
 export type QueryValue = string | number | boolean | undefined;
 export type Query = Record<string, QueryValue>;
 
@@ -40,6 +58,21 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
   log?: Logger;
+  /** Once aborted (the provider is stopping), failed requests are no longer retried and reads in flight are cancelled. */
+  signal?: AbortSignal;
+  userAgent?: string;
+  /** The vendor's reading of its JSON error bodies; the common shapes are tried when it returns undefined. */
+  errorMessage?: ErrorMessageParser;
+  /** Turns a failed request into the vendor's own error (e.g. a 404 that means a refused API key); undefined keeps it. */
+  interpretError?(error: VendorApiError): Error | undefined;
+  /**
+   * A read every correctly configured server answers, with what to check when it fails: before a
+   * 404 is believed to mean "this object is gone" (getIfExists), this read must succeed, so a
+   * wrong base URL or org is an error instead of an empty state.
+   */
+  apiCheck?: { path: string; hint: string };
+  /** Which writes make which shared reads stale, besides the written path and its parent collections. */
+  sharedReads?: InvalidationRule[];
 }
 
 export interface RequestOptions {
@@ -50,66 +83,16 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * Whether the request may be repeated after a 5xx. Default: true for every method but POST,
-   * since a POST that creates may have been applied before the 500 (the resource handler decides).
+   * since a POST that creates may have been applied before the 500 (see confirmedWrite).
    * 429 and a refused connection (the request never arrived) are retried regardless; other
    * network errors (reset, timeout) only when the request is idempotent.
    */
   idempotent?: boolean;
 }
 
-export interface VendorApiErrorDetails {
-  vendor: string;
-  method: HttpMethod;
-  /** Request path below the base URL, without the query string. */
-  path: string;
-  /** Undefined when no response arrived (connection refused, reset, timeout). */
-  status?: number;
-  /** The vendor's own explanation extracted from the body, secrets masked. */
-  vendorMessage?: string;
-  /** The parsed response body with secrets masked (e.g. Sisense's `moreInfo.existingGroups`). */
-  responseBody?: unknown;
-  /** Node's error code for network errors, e.g. `ECONNREFUSED`. */
-  code?: string;
-  /** How many attempts were made before this error was thrown. */
-  attempts: number;
-}
-
-/**
- * A failed vendor API call. The message names vendor, method, path, status and the vendor's
- * message, e.g. `redash API: POST /api/users returned 400 Bad Request: Email already taken`.
- * It never carries request headers or secrets (deliberately no `cause`: axios errors hold them).
- */
-export class VendorApiError extends Error {
-  readonly vendor: string;
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly status: number | undefined;
-  readonly vendorMessage: string | undefined;
-  readonly responseBody: unknown;
-  readonly code: string | undefined;
-  readonly attempts: number;
-
-  constructor(message: string, details: VendorApiErrorDetails) {
-    super(message);
-    this.name = 'VendorApiError';
-    this.vendor = details.vendor;
-    this.method = details.method;
-    this.path = details.path;
-    this.status = details.status;
-    this.vendorMessage = details.vendorMessage;
-    this.responseBody = details.responseBody;
-    this.code = details.code;
-    this.attempts = details.attempts;
-  }
-
-  get isNotFound(): boolean {
-    return this.status === 404;
-  }
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 6, budgetMs: 60_000, baseDelayMs: 200, maxDelayMs: 10_000 };
-const MAX_VENDOR_MESSAGE_LENGTH = 300;
+const STOPPING = 'not retried: the provider is stopping';
 
 // Network failures worth another attempt. Left out on purpose: ENOTFOUND and TLS errors, which are
 // configuration mistakes that retrying only delays.
@@ -132,11 +115,6 @@ type AttemptOutcome =
   | { kind: 'response'; response: AxiosResponse<string> }
   | { kind: 'network'; message: string; code?: string; retryable: boolean };
 
-interface CachedRead {
-  path: string;
-  promise: Promise<unknown>;
-}
-
 export class VendorHttpClient {
   private readonly vendor: string;
   private readonly baseUrl: string;
@@ -144,13 +122,16 @@ export class VendorHttpClient {
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
   private readonly log: Logger;
-  private readonly redact: (text: string) => string;
-  private readonly secretFragments: string[];
+  private readonly redactor: Redactor;
+  private readonly signal: AbortSignal | undefined;
+  private readonly errorMessage: ErrorMessageParser | undefined;
+  private readonly interpretError: HttpClientOptions['interpretError'];
+  private readonly apiCheck: HttpClientOptions['apiCheck'];
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly axiosConfig: Parameters<AxiosStatic['create']>[0];
   private axiosInstance?: AxiosInstance;
-  private readonly cachedReads = new Map<string, CachedRead>();
+  private readonly shared: SharedReads;
   private readonly locks = new Map<string, { mutex: Mutex; users: number }>();
   /** Keys the current async call chain holds, to fail fast instead of deadlocking on re-entry. */
   private readonly heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
@@ -159,20 +140,21 @@ export class VendorHttpClient {
     this.vendor = options.vendor;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.headers = { ...options.headers };
+    if (options.userAgent) this.headers['User-Agent'] = options.userAgent;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
     this.log = options.log ?? silentLogger;
+    this.signal = options.signal;
+    this.errorMessage = options.errorMessage;
+    this.interpretError = options.interpretError;
+    this.apiCheck = options.apiCheck;
+    this.shared = new SharedReads(options.sharedReads);
     const secrets = [...(options.secrets ?? [])];
     if (options.basicAuth) {
       const { username, password } = options.basicAuth;
       secrets.push(password, Buffer.from(`${username}:${password}`).toString('base64'));
     }
-    this.secretFragments = secretVariants(secrets);
-    this.redact = (text) => {
-      let result = text;
-      for (const fragment of this.secretFragments) result = result.split(fragment).join('***');
-      return result;
-    };
+    this.redactor = new Redactor(secrets);
     this.axiosConfig = {
       timeout: this.timeoutMs,
       auth: options.basicAuth ? { ...options.basicAuth } : undefined,
@@ -201,9 +183,16 @@ export class VendorHttpClient {
     const target = splitPath(path, options.query);
     try {
       return (await this.send(method, target, options)) as T;
+    } catch (error) {
+      if (!(error instanceof VendorApiError)) throw error;
+      const interpreted = this.interpretError?.(error);
+      if (interpreted) throw interpreted;
+      // A wrong base URL answers 404 everywhere: say so rather than leave a bare "not found".
+      if (error.isNotFound && this.apiCheck && target.path !== this.apiCheck.path) await this.checkApi(error);
+      throw error;
     } finally {
       // After the write, also when it failed: a 500 may still have changed the object.
-      if (method !== 'GET') this.invalidateAfterWrite(target.path);
+      if (method !== 'GET') this.shared.afterWrite(method, target.path);
     }
   }
 
@@ -229,36 +218,76 @@ export class VendorHttpClient {
 
   /**
    * GET whose result is shared within this process: concurrent and later identical reads (same
-   * path and query) make one HTTP call, until a write invalidates it. A failed read is not kept.
+   * path and query) make one HTTP call, until a write makes it stale. A failed read is not kept.
    * Every caller gets the same deeply frozen value: copy before modifying.
    */
-  async cachedGet<T = unknown>(path: string, query?: Query): Promise<T> {
+  cachedGet<T = unknown>(path: string, query?: Query): Promise<T> {
     const target = splitPath(path, query);
     const key = target.queryString ? `${target.path}?${target.queryString}` : target.path;
-    let entry = this.cachedReads.get(key);
-    if (!entry) {
-      // Frozen once and shared: a copy per caller cost milliseconds per read in a 1000-object plan.
-      const created: CachedRead = { path: target.path, promise: this.send('GET', target, {}).then(deepFreeze) };
-      entry = created;
-      this.cachedReads.set(key, created);
-      created.promise.catch(() => {
-        // Only if a newer read has not replaced it after an invalidation.
-        if (this.cachedReads.get(key) === created) this.cachedReads.delete(key);
-      });
-    }
-    return (await entry.promise) as T;
+    return this.shared.get<T>(key, target.path, () => this.request('GET', path, { query }));
   }
 
   /**
-   * Drops cached reads whose path starts with the prefix (all when omitted). Every non-GET request
-   * through this client already drops the reads of its own path (and below) and of its parent
-   * collections (POST /api/users/5 drops /api/users/5 and /api/users); call this for writes that
-   * change other objects too (e.g. a Redash group-member POST changes the user).
+   * A single object, or undefined when the server says it does not exist: a 404 counts only once
+   * the client's API check (a read every correctly configured server answers) has succeeded, so a
+   * wrong base URL or org fails with an error naming the setting instead of making every object
+   * look deleted. `shared` reads through cachedGet.
    */
-  invalidate(pathPrefix?: string): void {
-    for (const [key, entry] of this.cachedReads) {
-      if (pathPrefix === undefined || entry.path.startsWith(pathPrefix)) this.cachedReads.delete(key);
+  async getIfExists<T = unknown>(path: string, options: { query?: Query; shared?: boolean } = {}): Promise<T | undefined> {
+    try {
+      return options.shared ? await this.cachedGet<T>(path, options.query) : await this.get<T>(path, { query: options.query });
+    } catch (error) {
+      if (!(error instanceof VendorApiError && error.isNotFound)) throw error;
+      await this.checkApi(error);
+      return undefined;
     }
+  }
+
+  /**
+   * Succeeds when the base URL and credentials reach the vendor's API (shared: once per process);
+   * else throws saying what to check. `after` is the 404 that raised the question, named first.
+   */
+  async checkApi(after?: VendorApiError): Promise<void> {
+    if (!this.apiCheck) throw new Error(`${this.vendor} client: no apiCheck is configured, so a 404 cannot be told apart from a wrong base URL`);
+    const { path, hint } = this.apiCheck;
+    try {
+      await this.cachedGet(path);
+    } catch (error) {
+      if (error instanceof VendorApiError && (error.isNotFound || (error.status !== undefined && error.status < 400))) {
+        const first = after && after.path !== path ? `${after.message}\n\n` : '';
+        const where = this.baseUrl.replace(/\/\/[^/@]*@/, '//');
+        throw new BaseUrlError(`${first}${error.message}\n\nEvery ${this.vendor} server answers GET ${path}, so ${where} is not the ${this.vendor} API: ${hint}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A write that must not be sent twice blindly (a create, an append). After an ambiguous failure
+   * (a 5xx, or no response) `applied()` looks at the server: a value means the write took effect
+   * and is returned; undefined means it did not, and the write is sent again within the client's
+   * retry policy. Other failures are final. This is how creates never duplicate.
+   */
+  async confirmedWrite<T>(write: () => Promise<T>, applied: () => Promise<T | undefined>): Promise<T> {
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!(error instanceof VendorApiError && error.isAmbiguous)) throw error;
+        const result = await applied();
+        if (result !== undefined) return result;
+        const delayMs = this.backoff(attempt);
+        if (attempt >= this.retry.maxAttempts || this.stopping || delayMs > this.retry.budgetMs - (Date.now() - startedAt)) throw error;
+        await this.sleep(delayMs);
+        if (this.stopping) throw error;
+      }
+    }
+  }
+
+  /** Drops shared reads whose path starts with the prefix (all when omitted); writes drop what the vendor declared by themselves. */
+  invalidate(pathPrefix?: string): void {
+    this.shared.invalidate(pathPrefix);
   }
 
   /**
@@ -292,6 +321,29 @@ export class VendorHttpClient {
     this.httpsAgent.destroy();
   }
 
+  private get stopping(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  private backoff(attempt: number): number {
+    return Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+  }
+
+  /** Waits, but no longer once the provider is stopping. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      const signal = this.signal;
+      signal?.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+  }
+
   private async send(method: HttpMethod, target: RequestTarget, options: RequestOptions): Promise<unknown> {
     const displayPath = this.displayPath(target);
     const retryServerErrors = options.idempotent ?? method !== 'POST';
@@ -313,48 +365,46 @@ export class VendorHttpClient {
         const { response } = outcome;
         this.log.debug(`${this.vendor} API request`, { vendor: this.vendor, method, path: displayPath, status: response.status, attempt, durationMs });
         if (response.status >= 200 && response.status < 300) {
-          return this.parseSuccess(response, method, target.path, displayPath, attempt);
+          return this.parseSuccess(response, method, target.path, displayPath);
         }
-        failure = this.responseError(response, method, target.path, displayPath, attempt);
+        failure = this.responseError(response, method, target.path, displayPath);
         retryable = response.status === 429 || (response.status >= 500 && retryServerErrors);
         retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       } else {
-        const message = this.redact(outcome.message);
+        const message = this.redactor.redact(outcome.message);
         this.log.debug(`${this.vendor} API request failed`, { vendor: this.vendor, method, path: displayPath, error: message, attempt, durationMs });
-        failure = this.apiError(`${this.vendor} API: ${method} ${displayPath} failed: ${message}`, {
-          vendor: this.vendor,
-          method,
-          path: target.path,
-          code: outcome.code,
-          attempts: attempt,
-        });
+        failure = this.apiError(`${this.vendor} API: ${method} ${displayPath} failed: ${message}`, { method, path: target.path });
         // A reset or timeout may come after the server applied the request: repeat it only when that is safe.
         retryable = outcome.retryable && (retryServerErrors || outcome.code === 'ECONNREFUSED');
       }
 
       if (!retryable) throw failure;
-      if (attempt >= this.retry.maxAttempts) {
-        throw this.gaveUp(failure, attempt, '');
-      }
-      const backoffMs = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.max(backoffMs, retryAfterMs ?? 0);
+      if (this.stopping) throw this.gaveUp(failure, attempt, `; ${STOPPING}`);
+      if (attempt >= this.retry.maxAttempts) throw this.gaveUp(failure, attempt, '');
+      const delayMs = Math.max(this.backoff(attempt), retryAfterMs ?? 0);
       const remainingMs = this.retry.budgetMs - (Date.now() - startedAt);
       if (delayMs > remainingMs) {
         const reason = `; waiting ${formatSeconds(delayMs)}${retryAfterMs !== undefined ? ' (Retry-After)' : ''} would exceed the ${formatSeconds(this.retry.budgetMs)} retry budget`;
         throw this.gaveUp(failure, attempt, reason);
       }
       this.log.debug(`${this.vendor} API request will be retried`, { vendor: this.vendor, method, path: displayPath, attempt, delayMs: Math.round(delayMs) });
-      await sleep(delayMs);
+      await this.sleep(delayMs);
+      if (this.stopping) throw this.gaveUp(failure, attempt, `; ${STOPPING}`);
     }
   }
 
   private async attempt(method: HttpMethod, url: string, headers: Record<string, string>, data: string | undefined): Promise<AttemptOutcome> {
     try {
-      const response = await this.axios.request<string>({ method, url, headers, data });
+      // A read in flight is cancelled when the provider stops; a write is let finish, so that what
+      // it did is known and recorded.
+      const signal = method === 'GET' ? this.signal : undefined;
+      const response = await this.axios.request<string>({ method, url, headers, data, signal });
       return { kind: 'response', response };
     } catch (error) {
       // Copy out what is needed only: the axios error holds the request config, headers included.
-      if (loadAxios().isAxiosError(error)) {
+      const axios = loadAxios();
+      if (axios.isCancel(error)) return { kind: 'network', message: 'cancelled: the provider is stopping', retryable: false };
+      if (axios.isAxiosError(error)) {
         const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
         const message = timedOut && /timeout/i.test(error.message) ? `timed out after ${formatSeconds(this.timeoutMs)}` : networkErrorMessage(error);
         const code = error.code ?? causeCode(error);
@@ -366,29 +416,27 @@ export class VendorHttpClient {
   }
 
   /** The parsed body of a 2xx response; throws when it is not what an API returns. */
-  private parseSuccess(response: AxiosResponse<string>, method: HttpMethod, path: string, displayPath: string, attempt: number): unknown {
+  private parseSuccess(response: AxiosResponse<string>, method: HttpMethod, path: string, displayPath: string): unknown {
     const text = typeof response.data === 'string' ? response.data : '';
     if (response.status === 204 || text.trim() === '') return undefined;
     const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
     const unexpected = (vendorMessage: string) =>
-      this.apiError(`${this.vendor} API: ${method} ${displayPath} returned ${response.status} ${statusText(response)}: ${vendorMessage}`, {
-        vendor: this.vendor,
+      this.apiError(`${this.vendor} API: ${method} ${displayPath} returned ${response.status} ${statusText(response.status, response.statusText)}: ${vendorMessage}`, {
         method,
         path,
         status: response.status,
         vendorMessage,
-        attempts: attempt,
       });
     if (contentType.includes('json')) {
       try {
         return JSON.parse(text);
       } catch {
-        throw unexpected(`response is not valid JSON: ${this.redact(shorten(text))}`);
+        throw unexpected(`response is not valid JSON: ${this.redactor.redact(shorten(text))}`);
       }
     }
     // A proxy or SSO page answering instead of the API usually means a wrong base URL.
     if (contentType.includes('text/html')) {
-      throw unexpected(`expected JSON but got an HTML page (${this.redact(htmlSummary(text))}); check the base URL`);
+      throw unexpected(`expected JSON but got an HTML page (${this.redactor.redact(htmlSummary(text))}); check the base URL`);
     }
     const trimmed = text.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -401,7 +449,7 @@ export class VendorHttpClient {
     return text;
   }
 
-  private responseError(response: AxiosResponse<string>, method: HttpMethod, path: string, displayPath: string, attempt: number): VendorApiError {
+  private responseError(response: AxiosResponse<string>, method: HttpMethod, path: string, displayPath: string): VendorApiError {
     const text = typeof response.data === 'string' ? response.data : '';
     const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
     let body: unknown = text === '' ? undefined : text;
@@ -412,71 +460,44 @@ export class VendorHttpClient {
         // Keep the text.
       }
     }
-    let vendorMessage = extractVendorMessage(body, contentType);
+    let vendorMessage = extractVendorMessage(body, contentType, this.errorMessage);
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers['location'];
       const redirect = typeof location === 'string' && location !== '' ? `redirect to ${location}` : 'redirect';
       vendorMessage = `${redirect}; check the base URL${vendorMessage ? ` (${vendorMessage})` : ''}`;
     }
-    vendorMessage = vendorMessage === undefined ? undefined : this.redact(vendorMessage);
-    const reason = statusText(response);
+    vendorMessage = vendorMessage === undefined ? undefined : this.redactor.redact(vendorMessage);
+    const reason = statusText(response.status, response.statusText);
     // "500 Internal Server Error: Internal Server Error" says nothing twice.
     const suffix = vendorMessage && vendorMessage.toLowerCase() !== reason.toLowerCase() ? `: ${vendorMessage}` : '';
     return this.apiError(`${this.vendor} API: ${method} ${displayPath} returned ${response.status} ${reason}${suffix}`, {
-      vendor: this.vendor,
       method,
       path,
       status: response.status,
       vendorMessage,
-      responseBody: this.redactDeep(body),
-      attempts: attempt,
     });
   }
 
   private gaveUp(failure: VendorApiError, attempts: number, reason: string): VendorApiError {
     const plural = attempts === 1 ? 'attempt' : 'attempts';
     return this.apiError(`${failure.message} (gave up after ${attempts} ${plural}${reason})`, {
-      vendor: failure.vendor,
       method: failure.method,
       path: failure.path,
       status: failure.status,
       vendorMessage: failure.vendorMessage,
-      responseBody: failure.responseBody,
-      code: failure.code,
-      attempts,
     });
   }
 
   /** The path as shown in messages: with its query string unless that holds a secret. */
   private displayPath(target: RequestTarget): string {
-    if (!target.queryString) return this.redact(target.path);
-    const decoded = safeDecode(target.queryString);
-    const holdsSecret = this.secretFragments.some((fragment) => target.queryString.includes(fragment) || decoded.includes(fragment));
-    return this.redact(holdsSecret ? target.path : `${target.path}?${target.queryString}`);
+    if (!target.queryString) return this.redactor.redact(target.path);
+    const holdsSecret = this.redactor.holdsSecret(target.queryString) || this.redactor.holdsSecret(safeDecode(target.queryString));
+    return this.redactor.redact(holdsSecret ? target.path : `${target.path}?${target.queryString}`);
   }
 
   /** Every error goes through here: one last pass masks any secret that slipped into the message. */
   private apiError(message: string, details: VendorApiErrorDetails): VendorApiError {
-    return new VendorApiError(this.redact(message), details);
-  }
-
-  private redactDeep(value: unknown): unknown {
-    if (typeof value === 'string') return this.redact(value);
-    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item));
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redactDeep(item)]));
-    }
-    return value;
-  }
-
-  private invalidateAfterWrite(writtenPath: string): void {
-    const path = trimTrailingSlash(writtenPath);
-    for (const [key, entry] of this.cachedReads) {
-      const cached = trimTrailingSlash(entry.path);
-      const sameOrBelow = cached === path || cached.startsWith(`${path}/`);
-      const parentCollection = path.startsWith(`${cached}/`);
-      if (sameOrBelow || parentCollection) this.cachedReads.delete(key);
-    }
+    return new VendorApiError(this.redactor.redact(message), details);
   }
 }
 
@@ -505,55 +526,6 @@ function encodeBody(body: unknown): { data?: string; contentType?: string } {
   return { data: JSON.stringify(body), contentType: 'application/json' };
 }
 
-/**
- * The vendor's explanation in an error body: `{"message"}` (Redash, Grafana, unwrapped Sisense),
- * `{"error": {"message"}}` (Sisense v1), `{"error": "..."}`, `{"errors": [...]}`, or plain text.
- */
-export function extractVendorMessage(body: unknown, contentType = ''): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') {
-    const text = contentType.includes('html') || /^\s*<(!doctype|html)/i.test(body) ? htmlSummary(body) : body.replace(/\s+/g, ' ').trim();
-    return text === '' ? undefined : shorten(text);
-  }
-  if (typeof body !== 'object') return shorten(String(body));
-  const record = body as Record<string, unknown>;
-  const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-  let message: string | undefined;
-  if (nonEmpty(record.message)) {
-    message = record.message;
-    // Grafana adds the internal cause as "error" outside production mode.
-    if (nonEmpty(record.error) && record.error !== record.message) message += ` (${record.error})`;
-  } else if (record.error !== null && typeof record.error === 'object') {
-    const inner = record.error as Record<string, unknown>;
-    message = [inner.message, inner.httpMessage, inner.detail].find(nonEmpty);
-  } else if (nonEmpty(record.error)) {
-    message = nonEmpty(record.error_description) ? `${record.error}: ${record.error_description}` : record.error;
-  } else if (Array.isArray(record.errors) && record.errors.length > 0) {
-    const parts = record.errors.map((item) => (nonEmpty(item) ? item : item && typeof item === 'object' && nonEmpty((item as Record<string, unknown>).message) ? (item as Record<string, string>).message : JSON.stringify(item)));
-    message = parts.join('; ');
-  } else if (nonEmpty(record.detail)) {
-    message = record.detail;
-  } else if (nonEmpty(record.title)) {
-    message = record.title;
-  }
-  const text = message ?? JSON.stringify(body);
-  return text === '{}' || text === '[]' ? undefined : shorten(text);
-}
-
-/** Every form in which a secret could show up in a message: raw, URL-encoded, JSON-escaped. */
-function secretVariants(secrets: string[]): string[] {
-  const variants = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    variants.add(secret);
-    variants.add(encodeURIComponent(secret));
-    variants.add(new URLSearchParams({ s: secret }).toString().slice(2));
-    variants.add(JSON.stringify(secret).slice(1, -1));
-  }
-  // Longest first, so a secret containing another is masked whole.
-  return [...variants].filter((variant) => variant !== '').sort((a, b) => b.length - a.length);
-}
-
 function parseRetryAfter(header: unknown): number | undefined {
   if (typeof header !== 'string' || header.trim() === '') return undefined;
   const value = header.trim();
@@ -575,30 +547,12 @@ function causeCode(error: { cause?: unknown }): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-function statusText(response: AxiosResponse): string {
-  return response.statusText || http.STATUS_CODES[response.status] || '';
-}
-
-function htmlSummary(html: string): string {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const text = (title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-  return shorten(text || 'empty page');
-}
-
-function shorten(text: string): string {
-  return text.length > MAX_VENDOR_MESSAGE_LENGTH ? `${text.slice(0, MAX_VENDOR_MESSAGE_LENGTH)}…` : text;
-}
-
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
     return text;
   }
-}
-
-function trimTrailingSlash(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 function formatSeconds(ms: number): string {
@@ -608,19 +562,6 @@ function formatSeconds(ms: number): string {
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Makes a parsed JSON value immutable, so callers sharing one cached read cannot corrupt it. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
-  }
-  return value;
 }
 
 function loadAxios(): AxiosStatic {

@@ -1,6 +1,7 @@
 // VendorHttpClient against a tiny emulator: retries, error messages, cached reads and locks.
 import { Emulator, type EmulatorRequest, type EmulatorResponse } from '../../src/emulator/base';
-import { VendorApiError, VendorHttpClient, extractVendorMessage, type HttpClientOptions } from '../../src/framework/http';
+import { BaseUrlError, VendorApiError, VendorHttpClient, type HttpClientOptions } from '../../src/framework/http';
+import { extractVendorMessage } from '../../src/framework/http-errors';
 import type { Logger } from '../../src/framework/log';
 
 const SECRET = 's3cr3t-api-key-9f8e7d';
@@ -54,6 +55,13 @@ class ItemsEmulator extends Emulator<ItemsState> {
     this.route('GET', '/login-redirect', () => ({ status: 302, headers: { Location: '/login?next=/api' } }));
     this.route('GET', '/html', () => ({ status: 200, body: '<html><head><title>Sign in</title></head></html>', headers: { 'Content-Type': 'text/html' } }));
     this.route('POST', '/echo', (request) => ({ status: 200, body: { contentType: request.headers['content-type'], body: request.body } }));
+    this.route('GET', '/agent', (request) => ({ status: 200, body: { agent: request.headers['user-agent'] } }));
+    // Applies the create, then answers 500 as if the response was lost on the way back.
+    this.route('POST', '/items-lost-answer', (request) => {
+      const item = { id: this.state.nextId++, name: String(request.body?.name ?? '') };
+      this.state.items.push(item);
+      return { status: 500, body: { message: 'Internal Server Error' } };
+    });
   }
 
   protected initialState(): ItemsState {
@@ -138,7 +146,6 @@ describe('retries', () => {
     emulator.failNext(10, 503);
     const error = await failureOf(client({ retry: { maxAttempts: 3 } }).get('/items'));
     expect(error.message).toBe('testvendor API: GET /items returned 503 Service Unavailable (gave up after 3 attempts)');
-    expect(error.attempts).toBe(3);
     expect(emulator.countRequests({ path: '/items' })).toBe(3);
   });
 
@@ -169,7 +176,7 @@ describe('error messages', () => {
     const error = await failureOf(client().get('/whoami'));
     expect(error.message).toBe('testvendor API: GET /whoami returned 403 Forbidden: API key "Key ***" may not read this');
     expect(error.message).not.toContain(SECRET);
-    expect(JSON.stringify(error.responseBody)).not.toContain(SECRET);
+    expect(JSON.stringify(error)).not.toContain(SECRET);
     expect(error.vendorMessage).toBe('API key "Key ***" may not read this');
     expect(error.isNotFound).toBe(false);
   });
@@ -182,19 +189,21 @@ describe('error messages', () => {
     expect(withHarmlessQuery.message).toContain('GET /items/42?page=2 returned 404');
   });
 
-  test('unwrap the Sisense error object and shorten text bodies', async () => {
-    const sisense = await failureOf(client().post('/groups', { name: 'g' }));
-    expect(sisense.message).toBe('testvendor API: POST /groups returned 422 Unprocessable Entity: Group already exists');
-    expect(sisense.responseBody).toEqual({ error: { code: 1002, message: 'Group already exists', status: 422 } });
+  test('unwrap an error object, use the vendor\'s own parser first, and shorten text bodies', async () => {
+    const wrapped = await failureOf(client().post('/groups', { name: 'g' }));
+    expect(wrapped.message).toBe('testvendor API: POST /groups returned 422 Unprocessable Entity: Group already exists');
+    const parsed = await failureOf(client({ errorMessage: (body) => `code ${(body as { error: { code: number } }).error.code}` }).post('/groups', { name: 'g' }));
+    expect(parsed.message).toBe('testvendor API: POST /groups returned 422 Unprocessable Entity: code 1002');
 
     const gateway = await failureOf(client({ retry: { maxAttempts: 1 } }).get('/gateway'));
     expect(gateway.vendorMessage).toMatch(/^upstream failed x+…$/);
     expect(gateway.vendorMessage!.length).toBeLessThanOrEqual(301);
   });
 
-  test('extractVendorMessage understands each vendor format', () => {
+  test('extractVendorMessage understands the common formats, and a vendor parser comes first', () => {
     expect(extractVendorMessage({ message: 'Email already taken' })).toBe('Email already taken');
-    expect(extractVendorMessage({ message: 'Failed to add team member', error: 'UNIQUE constraint failed' })).toBe('Failed to add team member (UNIQUE constraint failed)');
+    const withCause = (body: unknown) => `${(body as { message: string }).message} (${(body as { error: string }).error})`;
+    expect(extractVendorMessage({ message: 'Failed to add team member', error: 'UNIQUE constraint failed' }, 'application/json', withCause)).toBe('Failed to add team member (UNIQUE constraint failed)');
     expect(extractVendorMessage({ error: { code: 'X', message: 'Invalid token', status: 401 } })).toBe('Invalid token');
     expect(extractVendorMessage({ error: 'Unauthorized' })).toBe('Unauthorized');
     expect(extractVendorMessage('<html><title>502 Bad Gateway</title><body>nginx</body></html>', 'text/html')).toBe('502 Bad Gateway');
@@ -217,7 +226,7 @@ describe('error messages', () => {
     const error = await failureOf(client({ baseUrl: closedUrl, retry: { maxAttempts: 2 } }).get('/items'));
     expect(error.message).toBe(`testvendor API: GET /items failed: connect ECONNREFUSED ${closedUrl.replace('http://', '')} (gave up after 2 attempts)`);
     expect(error.status).toBeUndefined();
-    expect(error.code).toBe('ECONNREFUSED');
+    expect(error.isAmbiguous).toBe(true);
   });
 
   test('a slow server times out per attempt', async () => {
@@ -334,4 +343,91 @@ describe('withLock', () => {
     await expect(http.withLock('a', async () => 'free again')).resolves.toBe('free again');
     await expect(http.withLock('a', () => http.withLock('a', async () => 1))).rejects.toThrow(/already holding/);
   });
+});
+
+describe('shared reads declared stale by writes elsewhere', () => {
+  test('a declared rule drops the reads it names, with the path parameters of the write', async () => {
+    const http = client({ sharedReads: [{ after: 'PUT /items/:id', drop: ['/lists/:id'] }] });
+    await http.post('/items', { name: 'one' });
+    await http.cachedGet('/lists/1');
+    await http.cachedGet('/lists/2');
+    emulator.clearRequestLog();
+    await http.put('/items/1', { name: 'renamed' });
+    await http.cachedGet('/lists/1');
+    await http.cachedGet('/lists/2');
+    expect(emulator.countRequests({ method: 'GET', path: '/lists/1' })).toBe(1); // dropped by the rule
+    expect(emulator.countRequests({ method: 'GET', path: '/lists/2' })).toBe(0); // still shared
+
+    // Without the rule the same write leaves /lists/1 stale: the rule is what refreshes it.
+    const plain = client();
+    await plain.cachedGet('/lists/1');
+    emulator.clearRequestLog();
+    await plain.put('/items/1', { name: 'again' });
+    await plain.cachedGet('/lists/1');
+    expect(emulator.countRequests({ method: 'GET', path: '/lists/1' })).toBe(0);
+  });
+});
+
+describe('explicit "gone"', () => {
+  const apiCheck = { path: '/items', hint: 'check testvendor.url.' };
+
+  test('getIfExists: undefined for a missing object once the API check passed, the object otherwise', async () => {
+    const http = client({ apiCheck });
+    await http.post('/items', { name: 'here' });
+    await expect(http.getIfExists('/items/1')).resolves.toEqual({ id: 1, name: 'here' });
+    await expect(http.getIfExists('/items/42')).resolves.toBeUndefined();
+  });
+
+  test('a wrong base URL is an error naming the setting, never "gone"', async () => {
+    const misplaced = client({ apiCheck, baseUrl: `${emulator.url}/no-such-prefix` });
+    const gone = await misplaced.getIfExists('/items/1').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(gone).toBeInstanceOf(BaseUrlError);
+    expect((gone as Error).message).toMatch(/GET \/items returned 404 Not Found[\s\S]*Every testvendor server answers GET \/items, so .*\/no-such-prefix is not the testvendor API: check testvendor.url\./);
+    // Any 404 of that client says the same, not just getIfExists.
+    await expect(misplaced.put('/items/1', { name: 'x' })).rejects.toBeInstanceOf(BaseUrlError);
+  });
+});
+
+describe('confirmedWrite', () => {
+  const findByName = (http: VendorHttpClient, name: string) => async () => (await http.get<Item[]>('/items')).find((item) => item.name === name);
+
+  test('a create whose answer was lost is found, not sent again', async () => {
+    const http = client();
+    const created = await http.confirmedWrite(() => http.post<Item>('/items-lost-answer', { name: 'once' }), findByName(http, 'once'));
+    expect(created).toEqual({ id: 1, name: 'once' });
+    expect(emulator.countRequests({ method: 'POST', path: '/items-lost-answer' })).toBe(1);
+    expect(emulator.snapshotState().items).toEqual([{ id: 1, name: 'once' }]);
+  });
+
+  test('a create that did not happen is sent again; a 4xx is final', async () => {
+    const http = client();
+    emulator.failNext(2, 502);
+    await expect(http.confirmedWrite(() => http.post<Item>('/items', { name: 'retried' }), findByName(http, 'retried'))).resolves.toMatchObject({ name: 'retried' });
+    expect(emulator.countRequests({ method: 'POST', path: '/items' })).toBe(2); // the fault took a POST and a lookup
+    await expect(http.confirmedWrite(() => http.post<Item>('/items', { name: 'retried' }), findByName(http, 'retried'))).rejects.toThrow(/400 Bad Request: Item "retried" already exists/);
+  });
+});
+
+describe('stopping', () => {
+  test('once the provider stops, a request waiting to retry ends at once instead of waiting out Retry-After', async () => {
+    const stopping = new AbortController();
+    const http = client({ signal: stopping.signal, retry: { maxAttempts: 10, budgetMs: 60_000 } });
+    emulator.failNext(1000, 429, 5);
+    const startedAt = Date.now();
+    let settledAt: number | undefined;
+    const failure = failureOf(http.get('/items')).finally(() => (settledAt = Date.now()));
+    await sleep(1000);
+    expect(settledAt).toBeUndefined(); // still waiting for the 5 s Retry-After
+    stopping.abort();
+    const error = await failure;
+    expect(settledAt! - startedAt).toBeLessThan(1500);
+    expect(error.message).toBe('testvendor API: GET /items returned 429 Too Many Requests (gave up after 1 attempt; not retried: the provider is stopping)');
+  });
+});
+
+test('requests carry the User-Agent given', async () => {
+  await expect(client({ userAgent: 'terraform-provider-biaccess/0.1.0 terraform/1.11.4' }).get('/agent')).resolves.toEqual({ agent: 'terraform-provider-biaccess/0.1.0 terraform/1.11.4' });
 });
