@@ -1,8 +1,10 @@
 // Turns vendor definitions into a PluginProvider: schema, validation, planning, and the calls
-// to create/read/update/delete/import handlers. Nothing here knows any particular vendor.
+// to plan/create/read/update/delete/import handlers with their context (warnings, partial and
+// private state, cancellation). Nothing here knows any particular vendor.
 import type {
   ApplyRequest,
   ApplyResponse,
+  AttributePath,
   Diagnostic,
   PlanRequest,
   PlanResponse,
@@ -21,11 +23,12 @@ import {
   type Attributes,
   type ConfigRule,
   type DataSourceDefinition,
+  type PlanContext,
+  type ProviderRuntime,
   type ResourceContext,
   type ResourceDefinition,
   type VendorDefinition,
 } from './definitions';
-import { VendorApiError } from './http';
 import { stderrLogger, type Logger } from './log';
 
 export interface ProviderOptions {
@@ -56,6 +59,8 @@ class FrameworkProvider implements PluginProvider {
   private readonly dataSources = new Map<string, Registered<DataSourceDefinition>>();
   private readonly connections = new Map<string, Connection>();
   private configured = false;
+  /** Aborted by StopProvider; a new one per ConfigureProvider (a provider served in-process is configured again). */
+  private stopping = new AbortController();
   private cachedSchema?: ProviderSchema;
   /** Built once per type: the codec caches per type object, and state upgrade runs once per resource. */
   private readonly resourceTypes = new Map<string, CtyType>();
@@ -123,7 +128,12 @@ class FrameworkProvider implements PluginProvider {
   }
 
   async configure(config: CtyValue, terraformVersion: string): Promise<Diagnostic[]> {
-    const runtime = { providerVersion: this.options.version, terraformVersion, log: this.log };
+    this.stopping = new AbortController();
+    const runtime: ProviderRuntime = {
+      log: this.log,
+      signal: this.stopping.signal,
+      userAgent: `terraform-provider-${this.options.typeName}/${this.options.version} terraform/${terraformVersion || 'unknown'}`,
+    };
     for (const vendor of this.options.vendors) {
       const block = asModel(config)[vendor.name];
       const settings = withEnvironmentFallbacks(vendor.config, block == null || isUnknown(block) ? {} : asModel(block));
@@ -163,94 +173,155 @@ class FrameworkProvider implements PluginProvider {
   }
 
   async readResource(typeName: string, currentState: CtyValue, priv: Buffer): Promise<ReadResponse> {
-    const { definition, vendor } = this.resource(typeName);
+    const registered = this.resource(typeName);
+    const { definition } = registered;
     if (currentState == null) return { newState: null, private: priv, diagnostics: [] };
-    const context = this.context(vendor);
-    if ('diagnostic' in context) return { newState: currentState, diagnostics: [context.diagnostic] };
+    const call = this.call(registered, priv);
+    if ('diagnostic' in call) return { newState: currentState, diagnostics: [call.diagnostic] };
+    const current = asModel(currentState);
     try {
-      const found = await readOrNull(definition, context, asModel(currentState));
+      const found = await definition.read(call.context, current);
       if (found === null) {
-        this.log.debug('object no longer exists; removing it from state', { type: typeName });
-        return { newState: null, private: priv, diagnostics: [] };
+        call.context.warn(
+          `${typeName} no longer exists`,
+          `${describeObject(typeName, current)} was not found in ${registered.vendor.name}: it was deleted outside Terraform. It is removed from the state, and the next apply creates it again.`,
+        );
+        return { newState: null, private: priv, diagnostics: call.diagnostics };
       }
-      return { newState: completeModel(definition.attributes, found, asModel(currentState)), private: priv, diagnostics: [] };
+      return { newState: completeModel(definition.attributes, found, current), private: call.privateBytes(), diagnostics: call.diagnostics };
     } catch (failure) {
-      return { newState: currentState, diagnostics: [handlerFailure(`Reading ${typeName} failed`, failure)] };
+      return { newState: currentState, diagnostics: [...call.diagnostics, handlerFailure(`Reading ${typeName} failed`, failure)] };
     }
   }
 
   async planResourceChange(request: PlanRequest): Promise<PlanResponse> {
-    const { definition, vendor } = this.resource(request.typeName);
-    const priv = request.priorPrivate;
-    if (request.proposedNewState == null) return { plannedState: null, requiresReplace: [], plannedPrivate: priv, diagnostics: [] };
-    const context = this.context(vendor);
-    if ('diagnostic' in context) return { plannedState: request.proposedNewState, requiresReplace: [], diagnostics: [context.diagnostic] };
+    const registered = this.resource(request.typeName);
+    const { definition } = registered;
     const prior = request.priorState == null ? null : asModel(request.priorState);
-    const { planned, requiresReplace } = planChange(definition.attributes, prior, asModel(request.proposedNewState), asModel(request.config));
-    return { plannedState: planned, requiresReplace, plannedPrivate: priv, diagnostics: [] };
+    const config = request.config == null ? null : asModel(request.config);
+    let planned: Model | null = null;
+    let requiresReplace: AttributePath[] = [];
+    if (request.proposedNewState != null) {
+      ({ planned, requiresReplace } = planChange(definition.attributes, prior, asModel(request.proposedNewState), config ?? {}));
+    }
+    if (planned === null && prior === null) return { plannedState: null, requiresReplace, plannedPrivate: request.priorPrivate, diagnostics: [] };
+    const call = this.call(registered, request.priorPrivate);
+    if ('diagnostic' in call) return { plannedState: request.proposedNewState, requiresReplace: [], diagnostics: [call.diagnostic] };
+    const unchanged = prior !== null && planned !== null && sameModel(prior, planned);
+    if (!definition.plan || unchanged) return { plannedState: planned, requiresReplace, plannedPrivate: request.priorPrivate, diagnostics: [] };
+    const extraReplace: string[] = [];
+    const context: PlanContext<unknown, Model> = { ...call.context, requireReplace: (attribute) => extraReplace.push(attribute) };
+    try {
+      await definition.plan(context, { prior, planned, config });
+    } catch (failure) {
+      return { plannedState: planned, requiresReplace, diagnostics: [...call.diagnostics, handlerFailure(`Planning ${request.typeName} failed`, failure)] };
+    }
+    for (const attribute of extraReplace) {
+      if (!requiresReplace.some((path) => 'attribute' in path[0] && path[0].attribute === attribute)) requiresReplace.push([{ attribute }]);
+    }
+    if (extraReplace.length > 0 && planned) planned = unknownComputed(definition.attributes, planned, config ?? {});
+    return { plannedState: planned, requiresReplace, plannedPrivate: call.privateBytes(), diagnostics: call.diagnostics };
   }
 
   async applyResourceChange(request: ApplyRequest): Promise<ApplyResponse> {
-    const { definition, vendor } = this.resource(request.typeName);
-    const context = this.context(vendor);
-    if ('diagnostic' in context) return { newState: request.priorState, diagnostics: [context.diagnostic] };
+    const registered = this.resource(request.typeName);
+    const { definition } = registered;
+    const call = this.call(registered, request.plannedPrivate);
+    if ('diagnostic' in call) return { newState: request.priorState, diagnostics: [call.diagnostic] };
+    const { context } = call;
     const prior = request.priorState == null ? null : asModel(request.priorState);
     const planned = request.plannedState == null ? null : asModel(request.plannedState);
     try {
       if (planned === null) {
         if (prior !== null) await definition.delete(context, prior);
-        return { newState: null, diagnostics: [] };
+        return { newState: null, diagnostics: call.diagnostics };
       }
       if (prior === null) {
         const created = await definition.create(context, planned);
-        return { newState: settle(definition.attributes, planned, created), diagnostics: [] };
+        return { newState: this.settle(definition, planned, created), private: call.privateBytes(), diagnostics: call.diagnostics };
       }
       if (!definition.update) throw new Error(`${request.typeName} has no update handler but an in-place update was planned`);
       const updated = await definition.update(context, prior, planned);
-      return { newState: settle(definition.attributes, planned, updated), diagnostics: [] };
+      return { newState: this.settle(definition, planned, updated), private: call.privateBytes(), diagnostics: call.diagnostics };
     } catch (failure) {
       const action = planned === null ? 'Deleting' : prior === null ? 'Creating' : 'Updating';
-      // On failure the prior state stands: for a create that is null, so nothing half-made is recorded.
-      return { newState: request.priorState, diagnostics: [handlerFailure(`${action} ${request.typeName} failed`, failure)] };
+      const diagnostics = [...call.diagnostics, handlerFailure(`${action} ${request.typeName} failed`, failure)];
+      const partial = call.partial();
+      if (planned !== null && partial !== undefined) {
+        // What exists is recorded: a failed create is stored tainted and replaced by the next apply.
+        const newState = prior === null ? partialCreateState(definition.attributes, planned, partial) : { ...prior, ...partial };
+        if (prior === null) diagnostics[diagnostics.length - 1].detail += `\n\nThe object was partly created in ${registered.vendor.name}: Terraform keeps it in the state as tainted and replaces it on the next apply.`;
+        return { newState, private: call.privateBytes(), diagnostics };
+      }
+      // Otherwise the prior state stands: for a create that is null, as nothing was made.
+      return { newState: request.priorState, diagnostics };
     }
   }
 
   async importResourceState(typeName: string, id: string) {
-    const { definition, vendor } = this.resource(typeName);
-    const context = this.context(vendor);
-    if ('diagnostic' in context) return { imported: [], diagnostics: [context.diagnostic] };
+    const registered = this.resource(typeName);
+    const { definition } = registered;
+    const call = this.call(registered, Buffer.alloc(0));
+    if ('diagnostic' in call) return { imported: [], diagnostics: [call.diagnostic] };
+    const invalid = (message: string) => ({
+      imported: [],
+      diagnostics: [error('Invalid import ID', `${message}\n\n${typeName} is imported by \`${definition.import.format}\`.`)],
+    });
     try {
-      const parsed = definition.import.parse
-        ? await definition.import.parse(id, context)
-        : parseImportId(definition.import.format, id);
-      const state = completeModel(definition.attributes, parsed as Model, {});
-      return { imported: [{ typeName, state }], diagnostics: [] };
-    } catch (failure) {
-      if (failure instanceof ImportIdError) {
-        return {
-          imported: [],
-          diagnostics: [error('Invalid import ID', `${failure.message}\n\n${typeName} is imported by \`${definition.import.format}\`.`)],
-        };
+      const parsed = definition.import.parse ? await definition.import.parse(id, call.context) : parseImportId(definition.import.format, id);
+      let state: CtyValue;
+      try {
+        // Typed: "42" becomes the number 42 for a number attribute, as Terraform expects.
+        state = valueFromJson(completeModel(definition.attributes, parsed as Model, {}), this.resourceType(typeName));
+      } catch (conversion) {
+        return invalid(`The ID "${id}" does not fit ${typeName}: ${conversion instanceof Error ? conversion.message : String(conversion)}.`);
       }
-      return { imported: [], diagnostics: [handlerFailure(`Importing ${typeName} failed`, failure)] };
+      return { imported: [{ typeName, state, private: call.privateBytes() }], diagnostics: call.diagnostics };
+    } catch (failure) {
+      if (failure instanceof ImportIdError) return invalid(failure.message);
+      return { imported: [], diagnostics: [...call.diagnostics, handlerFailure(`Importing ${typeName} failed`, failure)] };
     }
   }
 
   async readDataSource(typeName: string, config: CtyValue) {
-    const { definition, vendor } = this.dataSource(typeName);
-    const context = this.context(vendor);
-    if ('diagnostic' in context) return { state: null, diagnostics: [context.diagnostic] };
+    const registered = this.dataSource(typeName);
+    const { definition } = registered;
+    const call = this.call(registered, Buffer.alloc(0));
+    if ('diagnostic' in call) return { state: null, diagnostics: [call.diagnostic] };
     try {
-      const result = await definition.read(context, asModel(config));
-      return { state: completeModel(definition.attributes, result, asModel(config)), diagnostics: [] };
+      const result = await definition.read(call.context, asModel(config));
+      return { state: completeModel(definition.attributes, result, asModel(config)), diagnostics: call.diagnostics };
     } catch (failure) {
-      return { state: null, diagnostics: [handlerFailure(`Reading data source ${typeName} failed`, failure)] };
+      return { state: null, diagnostics: [...call.diagnostics, handlerFailure(`Reading data source ${typeName} failed`, failure)] };
     }
   }
 
   async stop(): Promise<void> {
-    // In-flight handler calls finish on their own; Terraform starts no new ones after Stop.
-    this.log.debug('StopProvider received');
+    // In-flight handler calls finish; the HTTP base stops retrying and waiting, so they end soon.
+    this.log.debug('StopProvider received: no further retries');
+    this.stopping.abort();
+  }
+
+  /**
+   * The state to record after create/update: every value the plan knew stays exactly as planned
+   * (Terraform rejects any other result); unknown planned values take what the handler returned.
+   */
+  private settle(definition: ResourceDefinition, planned: Model, result: Model): Model {
+    const state: Model = {};
+    for (const [name, spec] of Object.entries(definition.attributes)) {
+      const plannedValue = planned[name];
+      const returned = result[name];
+      if (!isUnknown(plannedValue) && spec.computed && returned !== undefined && !ctyEqual(returned, plannedValue)) {
+        this.log.warn('a handler returned a different value for a computed attribute the plan already knew; declare the attribute `recomputed` if updates change it', {
+          type: definition.typeName,
+          attribute: name,
+        });
+      }
+      const value = isUnknown(plannedValue) ? (returned ?? null) : plannedValue;
+      if (isUnknown(value)) throw new Error(`the handler left "${name}" unknown after apply`);
+      state[name] = value;
+    }
+    return state;
   }
 
   private resourceType(typeName: string): CtyType {
@@ -271,8 +342,10 @@ class FrameworkProvider implements PluginProvider {
     return found;
   }
 
-  private context(vendor: VendorDefinition): ResourceContext<unknown> | { diagnostic: Diagnostic } {
+  /** Everything one handler call needs: its context, and what it leaves behind (warnings, partial and private state). */
+  private call(registered: Registered<ResourceDefinition | DataSourceDefinition>, priv: Buffer | undefined): HandlerCall | { diagnostic: Diagnostic } {
     if (!this.configured) throw new Error('the provider was used before ConfigureProvider');
+    const { vendor, definition } = registered;
     const connection = this.connections.get(vendor.name)!;
     if ('error' in connection) {
       return {
@@ -284,8 +357,78 @@ class FrameworkProvider implements PluginProvider {
         },
       };
     }
-    return { client: connection.client, log: this.log };
+    return new HandlerCall(connection.client, this.log, this.stopping.signal, definition.typeName, priv);
   }
+}
+
+/** One handler invocation: the context it gets and what it records. */
+class HandlerCall {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly context: ResourceContext<unknown, Model>;
+  private readonly privateValues: Record<string, unknown>;
+  private privateChanged = false;
+  private recorded: Model | undefined;
+
+  constructor(
+    client: unknown,
+    log: Logger,
+    signal: AbortSignal,
+    typeName: string,
+    private readonly priorPrivate: Buffer | undefined,
+  ) {
+    this.privateValues = decodePrivate(priorPrivate);
+    this.context = {
+      client,
+      log,
+      signal,
+      typeName,
+      warn: (summary, detail, attribute) => {
+        this.diagnostics.push({ severity: 'warning', summary, detail, attribute: attribute ? [{ attribute }] : undefined });
+      },
+      importCommand: (id) => `terraform import ${typeName}.<name> ${quoteForShell(id)}`,
+      private: {
+        get: <T>(key: string) => this.privateValues[key] as T | undefined,
+        set: (key, value) => {
+          if (value === undefined) delete this.privateValues[key];
+          else this.privateValues[key] = value;
+          this.privateChanged = true;
+        },
+      },
+      recordPartial: (values) => {
+        this.recorded = { ...this.recorded, ...(values as Model) };
+      },
+    };
+  }
+
+  partial(): Model | undefined {
+    return this.recorded;
+  }
+
+  privateBytes(): Buffer {
+    if (!this.privateChanged) return this.priorPrivate ?? Buffer.alloc(0);
+    return Object.keys(this.privateValues).length === 0 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(this.privateValues));
+  }
+}
+
+function decodePrivate(bytes: Buffer | undefined): Record<string, unknown> {
+  if (!bytes || bytes.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ...(parsed as Record<string, unknown>) } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Quotes an import ID for a shell when it holds anything but plain characters. */
+function quoteForShell(id: string): string {
+  return /^[A-Za-z0-9_@.\/:+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How a message names an object: its type and id (or its first identifying values). */
+function describeObject(typeName: string, model: Model): string {
+  const id = model.id;
+  return typeof id === 'string' || typeof id === 'number' ? `${typeName} "${id}"` : typeName;
 }
 
 function checkResourceDefinition(providerType: string, vendor: VendorDefinition, definition: ResourceDefinition): void {
@@ -374,12 +517,12 @@ function withEnvironmentFallbacks(attributes: Attributes, block: Model): Model {
 
 /**
  * Terraform's rules: configured values are planned as given; defaults fill unset optional
- * attributes; computed values are unknown on create and kept from the prior state on update;
- * a change to a force-new attribute asks for replacement.
+ * attributes; computed values are unknown on create and kept from the prior state on update
+ * (unless `recomputed`); a change to a force-new attribute asks for replacement.
  */
 function planChange(attributes: Attributes, prior: Model | null, proposed: Model, config: Model) {
   const planned: Model = { ...proposed };
-  const requiresReplace: Array<[{ attribute: string }]> = [];
+  const requiresReplace: AttributePath[] = [];
   for (const [name, spec] of Object.entries(attributes)) {
     const configured = config[name];
     if (configured == null && spec.default !== undefined) {
@@ -392,25 +535,40 @@ function planChange(attributes: Attributes, prior: Model | null, proposed: Model
     }
   }
   // A replacement creates a new object: its computed values are not the old ones.
-  if (requiresReplace.length > 0) {
+  if (requiresReplace.length > 0) return { planned: unknownComputed(attributes, planned, config), requiresReplace };
+  if (prior !== null && !sameModel(prior, planned)) {
     for (const [name, spec] of Object.entries(attributes)) {
-      if (spec.computed && config[name] == null && spec.default === undefined) planned[name] = UNKNOWN;
+      if (spec.recomputed && config[name] == null) planned[name] = UNKNOWN;
     }
   }
   return { planned, requiresReplace };
 }
 
+/** The plan for a new object in place of the old one: computed values the configuration does not set become unknown. */
+function unknownComputed(attributes: Attributes, planned: Model, config: Model): Model {
+  const result = { ...planned };
+  for (const [name, spec] of Object.entries(attributes)) {
+    if (spec.computed && config[name] == null && spec.default === undefined) result[name] = UNKNOWN;
+  }
+  return result;
+}
+
+function sameModel(a: Model, b: Model): boolean {
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (!ctyEqual(a[name] ?? null, b[name] ?? null)) return false;
+  }
+  return true;
+}
+
 /**
- * The state to record after create/update: every value the plan knew stays exactly as planned
- * (Terraform rejects any other result); unknown planned values take what the handler returned.
+ * The state of a create that failed part-way: what the handler recorded, else the planned values
+ * it was creating; values never learnt are null (state may hold no unknowns).
  */
-function settle(attributes: Attributes, planned: Model, result: Model): Model {
+function partialCreateState(attributes: Attributes, planned: Model, recorded: Model): Model {
   const state: Model = {};
   for (const name of Object.keys(attributes)) {
-    const plannedValue = planned[name];
-    const value = isUnknown(plannedValue) ? (result[name] ?? null) : plannedValue;
-    if (isUnknown(value)) throw new Error(`the handler left "${name}" unknown after apply`);
-    state[name] = value;
+    const value = name in recorded && recorded[name] !== undefined ? recorded[name] : planned[name];
+    state[name] = value === undefined || isUnknown(value) ? null : value;
   }
   return state;
 }
@@ -422,16 +580,6 @@ function completeModel(attributes: Attributes, result: Model, fallback: Model): 
     state[name] = name in result && result[name] !== undefined ? result[name] : (fallback[name] ?? null);
   }
   return state;
-}
-
-async function readOrNull(definition: ResourceDefinition, context: ResourceContext<unknown>, current: Model): Promise<Model | null> {
-  try {
-    return await definition.read(context, current);
-  } catch (failure) {
-    // A 404 on read means the object was deleted outside Terraform: drop it so the next plan recreates it.
-    if (failure instanceof VendorApiError && failure.isNotFound) return null;
-    throw failure;
-  }
 }
 
 function parseImportId(format: string, id: string): Model {

@@ -56,16 +56,6 @@ export function isUnknown(value: unknown): value is Unknown {
   return value === UNKNOWN;
 }
 
-/** True when the value and everything inside it is known. */
-export function isWhollyKnown(value: CtyValue): boolean {
-  if (value === UNKNOWN) return false;
-  if (Array.isArray(value)) return value.every(isWhollyKnown);
-  if (value !== null && typeof value === 'object' && !(value instanceof ExactNumber)) {
-    return Object.values(value).every(isWhollyKnown);
-  }
-  return true;
-}
-
 /** Structural equality of two cty values; lists and sets compare in order (Terraform keeps set order stable). */
 export function ctyEqual(a: CtyValue, b: CtyValue): boolean {
   if (a === b) return true;
