@@ -66,11 +66,12 @@ const commands: Record<string, Command> = {
     options: { state: { type: 'string' }, port: { type: 'string' } },
     positionals: ['vendor'],
     async run({ options, positionals }, output) {
-      const { emulators } = await import('../vendors/emulators');
+      const { vendors, findVendor } = await import('../vendors');
       const [vendor] = positionals;
-      const launch = Object.hasOwn(emulators, vendor) ? emulators[vendor] : undefined;
-      if (!launch) {
-        output.stderr(`bi-access emulate: no emulator for "${vendor}"; available: ${Object.keys(emulators).join(', ') || 'none'}\n`);
+      const loadEmulator = findVendor(vendor)?.emulator;
+      if (!loadEmulator) {
+        const available = vendors.filter((candidate) => candidate.emulator).map((candidate) => candidate.name);
+        output.stderr(`bi-access emulate: no emulator for "${vendor}"; available: ${available.join(', ') || 'none'}\n`);
         return 2;
       }
       const port = typeof options.port === 'string' ? Number(options.port) : 0;
@@ -78,7 +79,7 @@ const commands: Record<string, Command> = {
         output.stderr(`bi-access emulate: --port must be a whole number from 0 to 65535\n`);
         return 2;
       }
-      const emulator = await launch({ stateFile: typeof options.state === 'string' ? resolve(options.state) : undefined });
+      const emulator = (await loadEmulator()).create({ stateFile: typeof options.state === 'string' ? resolve(options.state) : undefined });
       const url = await emulator.start(port);
       const environment = Object.entries(emulator.connectionEnvironment()).map(([name, value]) => `export ${name}=${value}`);
       output.stdout(`${vendor} emulator listening on ${url} (Ctrl-C stops it)\n${environment.join('\n')}\n`);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
-import { emulators } from '../../src/vendors/emulators';
+import { findVendor } from '../../src/vendors';
 
 let emulator: RedashEmulator;
 let url: string;
@@ -61,7 +61,7 @@ describe('authentication', () => {
 
   test('connectionEnvironment points the provider at the emulator; the launcher registry builds one', async () => {
     expect(emulator.connectionEnvironment()).toEqual({ REDASH_URL: url, REDASH_API_KEY: REDASH_ADMIN_API_KEY });
-    const launched = await emulators.redash({});
+    const launched = (await findVendor('redash')!.emulator!()).create({});
     expect(launched).toBeInstanceOf(RedashEmulator);
   });
 });

@@ -5,7 +5,7 @@
 // commented where they are.
 import { randomBytes } from 'node:crypto';
 import { Emulator, type EmulatorRequest, type EmulatorResponse, type RouteHandler } from '../../emulator/base';
-import type { RunnableEmulator } from '../emulators';
+import type { RunnableEmulator } from '../../emulator/runnable';
 
 export type OrgRole = 'None' | 'Viewer' | 'Editor' | 'Admin';
 export type PermissionResource = 'dashboards' | 'folders' | 'datasources';

@@ -5,7 +5,7 @@
 // unknown ids where Redash has no 404, and the per-IP rate limit on user creates and updates.
 import { createHash, randomBytes } from 'node:crypto';
 import { Emulator, type EmulatorRequest, type EmulatorResponse } from '../../emulator/base';
-import type { RunnableEmulator } from '../emulators';
+import type { RunnableEmulator } from '../../emulator/runnable';
 
 // ---------------------------------------------------------------------------------------------
 // Stored state (JSON-serializable: it is persisted to the state file)
