@@ -77,14 +77,17 @@ data "biaccess_redash_dashboard" "both" {
   expect(state()).toEqual(before);
 });
 
-test('an unknown group id fails the apply naming group_id; what was created stays recorded, nothing else was written', async () => {
-  const result = await attempt(
-    ['apply', '-auto-approve'],
-    `
+test('an unknown group id fails at plan naming group_id, before anything is created', async () => {
+  const erin = `
 resource "biaccess_redash_user" "erin" {
   email = "erin@example.com"
   name  = "Erin"
 }
+`;
+  const result = await attempt(
+    ['apply', '-auto-approve'],
+    erin +
+      `
 resource "biaccess_redash_group_member" "erin_ghost" {
   group_id = "999"
   user_id  = biaccess_redash_user.erin.id
@@ -92,14 +95,19 @@ resource "biaccess_redash_group_member" "erin_ghost" {
 `,
   );
   expect(result.code).not.toBe(0);
-  expect(result.output).toContain('Creating biaccess_redash_group_member failed');
+  expect(result.output).toContain('Planning biaccess_redash_group_member failed');
   expect(result.output).toContain('Redash has no group with id 999');
   expect(result.output).toMatch(/with biaccess_redash_group_member\.erin_ghost,[\s\S]*group_id = "999"/);
+  expect(result.output).not.toContain('Apply complete');
+  expect([...(await workspace.stateResources()).keys()]).toEqual([]);
+  expect(state().users.find((user) => user.email === 'erin@example.com')).toBeUndefined();
+
+  // Without the bad membership the user is created, in `default` only.
+  await attempt(['apply', '-auto-approve'], erin);
   const resources = await workspace.stateResources();
-  expect([...resources.keys()]).toEqual(['biaccess_redash_user.erin']);
-  const erin = state().users.find((user) => user.email === 'erin@example.com')!;
-  expect(resources.get('biaccess_redash_user.erin')?.id).toBe(String(erin.id));
-  expect(erin.groups).toEqual([2]);
+  const created = state().users.find((user) => user.email === 'erin@example.com')!;
+  expect(resources.get('biaccess_redash_user.erin')?.id).toBe(String(created.id));
+  expect(created.groups).toEqual([2]);
 });
 
 test('a refused API key fails with the fix and never reads as "deleted": state is kept, Redash untouched, the key not printed', async () => {

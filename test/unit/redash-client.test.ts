@@ -1,10 +1,13 @@
-// The Redash client against the emulator: no duplicates when a write's answer is lost, no lost
-// membership writes in parallel, no over-grant when a two-step link fails half-way, duplicate
-// rows repaired, a refused key never read as "gone", the rate limit explained.
+// The Redash client and its access adapter against the emulator: no duplicates when a write's
+// answer is lost, no lost membership writes in parallel, a two-step link that fails half-way
+// reported with what exists, duplicate rows repaired, a refused key or wrong URL never read as
+// "gone", the rate limit explained.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VendorApiError, VendorHttpClient } from '../../src/framework/http';
+import { PartialWriteError, type Grant } from '../../src/access/model';
+import { BaseUrlError, VendorApiError } from '../../src/framework/http';
 import { AttributeError } from '../../src/framework/definitions';
+import { redashAccess, type RedashAccess } from '../../src/vendors/redash/access';
 import { RedashApi, RedashAuthenticationError } from '../../src/vendors/redash/client';
 import { optionsAsStrings, typedOptions } from '../../src/vendors/redash/data-source';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
@@ -14,6 +17,7 @@ jest.setTimeout(30_000);
 let emulator: RedashEmulator;
 let proxy: LossyProxy;
 let api: RedashApi;
+let access: RedashAccess;
 
 /**
  * Forwards to the emulator; a request matching a rule is answered by the rule instead: `lost`
@@ -69,7 +73,7 @@ class LossyProxy {
 }
 
 function clientFor(baseUrl: string, apiKey = REDASH_ADMIN_API_KEY): RedashApi {
-  return new RedashApi(new VendorHttpClient({ vendor: 'redash', baseUrl, headers: { Authorization: `Key ${apiKey}` }, secrets: [apiKey], retry: { baseDelayMs: 20, budgetMs: 15_000 } }));
+  return new RedashApi({ baseUrl, apiKey, retry: { baseDelayMs: 20, budgetMs: 15_000 } });
 }
 
 async function admin(method: string, path: string, body?: unknown): Promise<any> {
@@ -87,7 +91,12 @@ beforeEach(async () => {
   await emulator.start();
   proxy = new LossyProxy(() => emulator.url);
   api = clientFor(await proxy.start());
+  access = redashAccess(api);
 });
+
+const group = (id: number) => ({ kind: 'group' as const, id: String(id) });
+const user = (id: number) => ({ kind: 'user' as const, id: String(id) });
+const dataSourceGrant = (groupId: number, dataSourceId: number, level: 'view' | 'query'): Grant => ({ object: { kind: 'data_source', id: String(dataSourceId) }, principal: group(groupId), level });
 
 afterEach(async () => {
   api.http.close();
@@ -113,53 +122,62 @@ test('a group and a data source whose create answer is lost are adopted, not dup
 });
 
 test('20 parallel memberships of one user, with lost answers, all land once', async () => {
-  const user = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
+  const created = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
   const groups: number[] = [];
   for (let i = 0; i < 20; i++) groups.push((await admin('POST', '/api/groups', { name: `g${i}` })).id);
   proxy.after('POST', /^\/api\/groups\/\d+\/members$/, 5);
-  await Promise.all(groups.map((groupId) => api.addMember(groupId, user.id)));
-  await Promise.all(groups.slice(0, 3).map((groupId) => api.addMember(groupId, user.id))); // again: already there
-  const stored = emulator.snapshotState().users.find((candidate) => candidate.id === user.id)!;
+  emulator.clearRequestLog();
+  await Promise.all(groups.map((groupId) => access.setMembership({ group: group(groupId), member: { kind: 'user', id: String(created.id) } })));
+  // One fresh read of the user for all 20 (they arrive together), then one append each, plus the lookups after the 5 lost answers.
+  expect(emulator.countRequests({ method: 'GET', path: `/api/users/${created.id}` })).toBeLessThanOrEqual(1 + 5);
+  await Promise.all(groups.slice(0, 3).map((groupId) => access.setMembership({ group: group(groupId), member: { kind: 'user', id: String(created.id) } }))); // again: already there
+  const stored = emulator.snapshotState().users.find((candidate) => candidate.id === created.id)!;
   expect([...stored.groups].sort((a, b) => a - b)).toEqual([2, ...groups]);
 });
 
 test('removing a member takes every copy out; removing a non-member is not an error', async () => {
-  const user = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
-  const group = await admin('POST', '/api/groups', { name: 'g' });
-  await admin('POST', `/api/groups/${group.id}/members`, { user_id: user.id });
-  await admin('POST', `/api/groups/${group.id}/members`, { user_id: user.id });
+  const member = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
+  const made = await admin('POST', '/api/groups', { name: 'g' });
+  await admin('POST', `/api/groups/${made.id}/members`, { user_id: member.id });
+  await admin('POST', `/api/groups/${made.id}/members`, { user_id: member.id });
   proxy.after('DELETE', /^\/api\/groups\/\d+\/members\/\d+$/);
-  await api.removeMember(group.id, user.id);
-  await api.removeMember(group.id, user.id);
-  expect(emulator.snapshotState().users.find((candidate) => candidate.id === user.id)!.groups).toEqual([2]);
+  await access.removeMembership(group(made.id), user(member.id));
+  await access.removeMembership(group(made.id), user(member.id));
+  expect(emulator.snapshotState().users.find((candidate) => candidate.id === member.id)!.groups).toEqual([2]);
 });
 
 test('a link whose attach answer is lost is not attached twice; view_only is then set', async () => {
-  const group = await admin('POST', '/api/groups', { name: 'g' });
+  const made = await admin('POST', '/api/groups', { name: 'g' });
   const ds = await admin('POST', '/api/data_sources', { name: 'db', type: 'pg', options: { dbname: 'x' } });
   proxy.after('POST', /^\/api\/groups\/\d+\/data_sources$/);
-  await api.ensureLink(group.id, ds.id, true);
-  await api.ensureLink(group.id, ds.id, true);
-  const links = emulator.snapshotState().links.filter((link) => link.group_id === group.id);
+  await access.setGrant(dataSourceGrant(made.id, ds.id, 'view'));
+  await access.setGrant(dataSourceGrant(made.id, ds.id, 'view'));
+  const links = emulator.snapshotState().links.filter((link) => link.group_id === made.id);
   expect(links).toEqual([expect.objectContaining({ data_source_id: ds.id, view_only: true })]);
 });
 
-test('if view_only cannot be set after attaching, the full-access link is removed again', async () => {
-  const group = await admin('POST', '/api/groups', { name: 'g' });
+test('if view_only cannot be set after attaching, the failure says the group has full access and carries that grant, which is what exists', async () => {
+  const made = await admin('POST', '/api/groups', { name: 'g' });
   const ds = await admin('POST', '/api/data_sources', { name: 'db', type: 'pg', options: { dbname: 'x' } });
   proxy.refuse('POST', /^\/api\/groups\/\d+\/data_sources\/\d+$/, 403);
-  await expect(api.ensureLink(group.id, ds.id, true)).rejects.toThrow(/403/);
-  expect(emulator.snapshotState().links.filter((link) => link.group_id === group.id)).toEqual([]);
+  const failure = await access.setGrant(dataSourceGrant(made.id, ds.id, 'view')).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(failure).toBeInstanceOf(PartialWriteError);
+  expect((failure as Error).message).toMatch(/403[\s\S]*the group has FULL access to it until the next apply replaces it/);
+  expect((failure as PartialWriteError<Grant>).actual).toEqual(dataSourceGrant(made.id, ds.id, 'query'));
+  expect(emulator.snapshotState().links.filter((link) => link.group_id === made.id)).toEqual([expect.objectContaining({ data_source_id: ds.id, view_only: false })]);
 });
 
 test('a pair linked twice by hand is still read, and changing view_only repairs it to one row', async () => {
-  const group = await admin('POST', '/api/groups', { name: 'g' });
+  const made = await admin('POST', '/api/groups', { name: 'g' });
   const ds = await admin('POST', '/api/data_sources', { name: 'db', type: 'pg', options: { dbname: 'x' } });
-  await admin('POST', `/api/groups/${group.id}/data_sources`, { data_source_id: ds.id });
-  await admin('POST', `/api/groups/${group.id}/data_sources`, { data_source_id: ds.id });
-  expect(await api.findLink(group.id, ds.id)).toEqual({ viewOnly: false });
-  await api.ensureLink(group.id, ds.id, true);
-  expect(emulator.snapshotState().links.filter((link) => link.group_id === group.id)).toEqual([expect.objectContaining({ view_only: true })]);
+  await admin('POST', `/api/groups/${made.id}/data_sources`, { data_source_id: ds.id });
+  await admin('POST', `/api/groups/${made.id}/data_sources`, { data_source_id: ds.id });
+  expect(await access.findGrant({ kind: 'data_source', id: String(ds.id) }, group(made.id))).toEqual(dataSourceGrant(made.id, ds.id, 'query'));
+  await access.setGrant(dataSourceGrant(made.id, ds.id, 'view'));
+  expect(emulator.snapshotState().links.filter((link) => link.group_id === made.id)).toEqual([expect.objectContaining({ view_only: true })]);
 });
 
 test('a refused API key is an authentication error naming the fix, never a 404 that reads as "gone", and never shows the key', async () => {
@@ -186,9 +204,12 @@ test('a URL that does not lead to Redash\'s API is reported as such, not as obje
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toBeInstanceOf(BaseUrlError);
     expect(failure).not.toBeInstanceOf(VendorApiError);
     expect(String((failure as Error).message)).toMatch(/GET \/api\/users\?.* returned 404[\s\S]*check redash.url \(REDASH_URL\)/);
+    // A single object read says the same instead of "gone".
+    await expect(misplaced.getUser(1)).rejects.toBeInstanceOf(BaseUrlError);
+    await expect(redashAccess(misplaced).findGrant({ kind: 'dashboard', id: '1' }, user(1))).rejects.toBeInstanceOf(BaseUrlError);
   } finally {
     misplaced.http.close();
   }

@@ -32,7 +32,7 @@ export interface DataSourceAccessConfig extends TerraformMetaArguments {
 }
 
 /**
- * Gives a Redash group access to a data source: full access (run and create queries) or, with `view_only`, only the results of existing queries. `view_only` changes in place. An existing link is adopted, never duplicated. Redash grants access in two steps (attach with full access, then set view only); if the second fails the link is removed again. A link removed or a `view_only` flipped by hand shows as drift and is restored by the next apply.
+ * Gives a Redash group access to a data source: full access (run and create queries) or, with `view_only`, only the results of existing queries. `view_only` changes in place. An existing link is adopted, never duplicated. Redash grants view-only access in two steps (attach with full access, then set view only); if the second fails, the apply fails saying so and the link stays in the state with `view_only = false`, tainted, so the next apply replaces it. A link removed or a `view_only` flipped by hand shows as drift and is restored by the next apply.
  *
  * Terraform resource `biaccess_redash_data_source_access`.
  */

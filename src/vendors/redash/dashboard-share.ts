@@ -1,7 +1,9 @@
 // biaccess_redash_dashboard_share: a user's edit right on a dashboard (Redash's ACL `modify` grant).
-import { AttributeError, type ResourceDefinition } from '../../framework/definitions';
-import { VendorApiError } from '../../framework/http';
-import { importedIdPair, parseId, redashIdValidator, type RedashApi } from './client';
+import { grantResource } from '../../access/resources';
+import { AttributeError, known } from '../../framework/definitions';
+import { compositeId } from '../../framework/ids';
+import { redashAccess } from './access';
+import { REDASH_ID, redashIdValidator, type RedashApi } from './client';
 
 export interface DashboardShareModel {
   id: string;
@@ -9,9 +11,12 @@ export interface DashboardShareModel {
   user_id: string;
 }
 
-const FORMAT = 'dashboard_id/user_id';
+const ID = compositeId([
+  ['dashboard_id', REDASH_ID, '3'],
+  ['user_id', REDASH_ID],
+]);
 
-export const dashboardShare: ResourceDefinition<DashboardShareModel, RedashApi> = {
+export const dashboardShare = grantResource<DashboardShareModel, RedashApi>({
   typeName: 'biaccess_redash_dashboard_share',
   description:
     'Shares a Redash dashboard with a user with edit rights (the ACL grant `modify`, the only level Redash acts on; viewing follows ' +
@@ -21,50 +26,16 @@ export const dashboardShare: ResourceDefinition<DashboardShareModel, RedashApi> 
     dashboard_id: { type: 'string', required: true, forceNew: true, validators: [redashIdValidator], description: 'Redash dashboard id (see data "biaccess_redash_dashboard").' },
     user_id: { type: 'string', required: true, forceNew: true, validators: [redashIdValidator], description: 'Redash user id.' },
   },
-  import: {
-    format: FORMAT,
-    parse(id) {
-      const [dashboardId, userId] = importedIdPair(id, FORMAT);
-      return { id: `${dashboardId}/${userId}`, dashboard_id: String(dashboardId), user_id: String(userId) };
-    },
-  },
+  id: ID,
+  adapter: redashAccess,
+  grant: (model) => ({ object: { kind: 'dashboard', id: model.dashboard_id }, principal: { kind: 'user', id: model.user_id }, level: 'edit' }),
+  model: (grant) => ({ id: '', dashboard_id: grant.object.id, user_id: grant.principal.id }),
+  attributeFor: (subject) => (subject === 'object' ? 'dashboard_id' : 'user_id'),
 
-  async create({ client }, planned) {
-    const dashboardId = parseId(planned.dashboard_id, 'dashboard_id');
-    const userId = parseId(planned.user_id, 'user_id');
-    const editors = await client.dashboardEditors(dashboardId, { fresh: true });
-    if (editors === undefined) {
+  async plan({ client }, { planned }) {
+    const dashboardId = known(planned?.dashboard_id);
+    if (dashboardId !== undefined && REDASH_ID.pattern.test(dashboardId) && (await client.dashboardEditors(Number(dashboardId))) === undefined) {
       throw new AttributeError('dashboard_id', `Redash has no dashboard with id ${dashboardId}. Look it up with data "biaccess_redash_dashboard" (by id, slug or name).`);
     }
-    if (!editors.includes(userId)) {
-      try {
-        await client.grantDashboardEdit(dashboardId, userId);
-      } catch (error) {
-        if (error instanceof VendorApiError && error.status === 400 && /user not found/i.test(error.vendorMessage ?? '')) {
-          throw new AttributeError('user_id', `Redash has no user with id ${userId} (${error.message}).`);
-        }
-        throw error;
-      }
-    }
-    return { id: `${dashboardId}/${userId}`, dashboard_id: String(dashboardId), user_id: String(userId) };
   },
-
-  async read({ client }, current) {
-    const dashboardId = parseId(current.dashboard_id, 'dashboard_id');
-    const userId = parseId(current.user_id, 'user_id');
-    // Shared per dashboard: one ACL read serves all its shares. No dashboard, no share.
-    const editors = await client.dashboardEditors(dashboardId);
-    if (!editors?.includes(userId)) return null;
-    return { id: `${dashboardId}/${userId}`, dashboard_id: String(dashboardId), user_id: String(userId) };
-  },
-
-  async delete({ client }, current) {
-    try {
-      await client.revokeDashboardEdit(parseId(current.dashboard_id, 'dashboard_id'), parseId(current.user_id, 'user_id'));
-    } catch (error) {
-      // Gone already: the dashboard (404) or the user (400 "User not found."), and with it the grant.
-      const gone = error instanceof VendorApiError && (error.status === 404 || (error.status === 400 && /user not found/i.test(error.vendorMessage ?? '')));
-      if (!gone) throw error;
-    }
-  },
-};
+});

@@ -1,5 +1,5 @@
 // biaccess_redash_data_source: a Redash data source (the connection to a database).
-import { AttributeError, type ResourceDefinition } from '../../framework/definitions';
+import { AttributeError, known, type ResourceDefinition } from '../../framework/definitions';
 import { VendorApiError } from '../../framework/http';
 import { importedId, MASKED_SECRET, parseId, type DataSourceType, type RedashApi } from './client';
 
@@ -34,11 +34,24 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
     parse: (id) => ({ id: String(importedId(id, 'data source')) }),
   },
 
-  async create({ client }, planned) {
+  async plan({ client, importCommand }, { prior, planned }) {
+    if (!planned) return;
+    // Type and options are checked now, naming the attribute, before anything else is applied.
+    const type = known(planned.type);
+    const options = known(planned.options);
+    if (type !== undefined) {
+      const runner = await runnerFor(client, type);
+      if (options !== undefined && Object.values(options).every((value) => known(value) !== undefined)) typedOptions(runner, options);
+    }
+    const name = known(planned.name);
+    if (name !== undefined && name !== prior?.name) await assertNameFree(client, name, importCommand, prior ? parseId(prior.id, 'id') : undefined, { shared: true });
+  },
+
+  async create({ client, importCommand }, planned) {
     const runner = await runnerFor(client, planned.type);
     const options = typedOptions(runner, planned.options);
-    return client.http.withLock(`redash:data-source-name:${planned.name}`, async () => {
-      await assertNameFree(client, planned.name);
+    return client.withDataSourceNameLock(planned.name, async () => {
+      await assertNameFree(client, planned.name, importCommand);
       const created = await mapWriteErrors(planned.type, () => client.createDataSource({ name: planned.name, type: planned.type, options }));
       return { id: String(created.id), name: created.name, type: created.type, options: planned.options };
     });
@@ -51,12 +64,12 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
     return { id: String(found.id), name: found.name, type: found.type, options: optionsAsStrings(runner, found.options ?? {}, current.options ?? {}) };
   },
 
-  async update({ client }, prior, planned) {
+  async update({ client, importCommand }, prior, planned) {
     const id = parseId(prior.id, 'id');
     const runner = await runnerFor(client, planned.type);
     const options = typedOptions(runner, planned.options);
-    return client.http.withLock(`redash:data-source-name:${planned.name}`, async () => {
-      if (planned.name !== prior.name) await assertNameFree(client, planned.name, id);
+    return client.withDataSourceNameLock(planned.name, async () => {
+      if (planned.name !== prior.name) await assertNameFree(client, planned.name, importCommand, id);
       // Every option is sent, secrets in clear: Redash replaces the whole set with what it gets.
       const updated = await mapWriteErrors(planned.type, () => client.updateDataSource(id, { name: planned.name, type: planned.type, options }));
       return { id: String(updated.id), name: updated.name, type: updated.type, options: planned.options };
@@ -76,12 +89,12 @@ async function runnerFor(client: RedashApi, type: string): Promise<DataSourceTyp
   throw new AttributeError('type', `Redash has no data source type "${type}". This Redash knows: ${known}.`);
 }
 
-async function assertNameFree(client: RedashApi, name: string, exceptId?: number): Promise<void> {
-  const taken = (await client.listDataSources({ fresh: true })).find((candidate) => candidate.name === name && candidate.id !== exceptId);
+async function assertNameFree(client: RedashApi, name: string, importCommand: (id: string) => string, exceptId?: number, options: { shared?: boolean } = {}): Promise<void> {
+  const taken = (await client.listDataSources({ fresh: !options.shared })).find((candidate) => candidate.name === name && candidate.id !== exceptId);
   if (!taken) return;
   throw new AttributeError(
     'name',
-    `Redash already has a data source named "${name}" (id ${taken.id}); names are unique. To manage it, import it: terraform import biaccess_redash_data_source.<name> ${taken.id}; or choose another name.`,
+    `Redash already has a data source named "${name}" (id ${taken.id}); names are unique. To manage it, import it: ${importCommand(String(taken.id))}; or choose another name.`,
   );
 }
 

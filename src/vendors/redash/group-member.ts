@@ -1,7 +1,10 @@
 // biaccess_redash_group_member: a user in a group. Redash stores membership on the user (its
-// `groups` array), so every change is a read-modify-write of that user, serialized per user.
-import { AttributeError, type ResourceDefinition } from '../../framework/definitions';
-import { importedIdPair, parseId, redashIdValidator, type RedashApi } from './client';
+// `groups` array); the adapter changes it under the user's lock, never leaving a duplicate.
+import { membershipResource } from '../../access/resources';
+import { AttributeError, known } from '../../framework/definitions';
+import { compositeId } from '../../framework/ids';
+import { redashAccess } from './access';
+import { REDASH_ID, redashIdValidator, type RedashApi } from './client';
 
 export interface GroupMemberModel {
   id: string;
@@ -9,9 +12,12 @@ export interface GroupMemberModel {
   user_id: string;
 }
 
-const FORMAT = 'group_id/user_id';
+const ID = compositeId([
+  ['group_id', REDASH_ID, '3'],
+  ['user_id', REDASH_ID],
+]);
 
-export const groupMember: ResourceDefinition<GroupMemberModel, RedashApi> = {
+export const groupMember = membershipResource<GroupMemberModel, RedashApi>({
   typeName: 'biaccess_redash_group_member',
   description:
     'A user\'s membership of a Redash group (built-in groups included). Adding an existing membership adopts it instead of duplicating it; ' +
@@ -21,35 +27,17 @@ export const groupMember: ResourceDefinition<GroupMemberModel, RedashApi> = {
     group_id: { type: 'string', required: true, forceNew: true, validators: [redashIdValidator], description: 'Redash group id.' },
     user_id: { type: 'string', required: true, forceNew: true, validators: [redashIdValidator], description: 'Redash user id.' },
   },
-  import: {
-    format: FORMAT,
-    parse(id) {
-      const [groupId, userId] = importedIdPair(id, FORMAT);
-      return { id: `${groupId}/${userId}`, group_id: String(groupId), user_id: String(userId) };
-    },
-  },
+  id: ID,
+  adapter: redashAccess,
+  membership: (model) => ({ group: { kind: 'group', id: model.group_id }, member: { kind: 'user', id: model.user_id } }),
+  model: (membership) => ({ id: '', group_id: membership.group.id, user_id: membership.member.id }),
+  attributeFor: (subject) => (subject === 'group' ? 'group_id' : 'user_id'),
 
-  async create({ client }, planned) {
-    const groupId = parseId(planned.group_id, 'group_id');
-    const userId = parseId(planned.user_id, 'user_id');
-    // Redash answers 500 for an unknown group or user; say which attribute is wrong instead.
-    if (!(await client.findGroup(groupId))) {
+  async plan({ client }, { planned }) {
+    const groupId = known(planned?.group_id);
+    if (groupId === undefined || !REDASH_ID.pattern.test(groupId)) return;
+    if (!(await client.findGroup(Number(groupId)))) {
       throw new AttributeError('group_id', `Redash has no group with id ${groupId}. Use the id of a biaccess_redash_group resource or of data "biaccess_redash_group" (built-in groups).`);
     }
-    await client.addMember(groupId, userId);
-    return { id: `${groupId}/${userId}`, group_id: String(groupId), user_id: String(userId) };
   },
-
-  async read({ client }, current) {
-    const groupId = parseId(current.group_id, 'group_id');
-    const userId = parseId(current.user_id, 'user_id');
-    // The shared user listings serve every membership of a refresh: no call per membership.
-    const member = await client.findUser(userId);
-    if (!member || !member.groups.some((group) => group.id === groupId)) return null;
-    return { id: `${groupId}/${userId}`, group_id: String(groupId), user_id: String(userId) };
-  },
-
-  async delete({ client }, current) {
-    await client.removeMember(parseId(current.group_id, 'group_id'), parseId(current.user_id, 'user_id'));
-  },
-};
+});

@@ -1,5 +1,5 @@
 // biaccess_redash_group: a regular Redash group (the built-in `admin` and `default` are not managed).
-import { AttributeError, type ResourceDefinition } from '../../framework/definitions';
+import { AttributeError, known, type ResourceDefinition } from '../../framework/definitions';
 import { notOneOf } from '../../framework/validators';
 import { BUILT_IN_GROUP_NAMES, importedId, parseId, type RedashApi, type RedashGroup } from './client';
 
@@ -35,10 +35,16 @@ export const group: ResourceDefinition<GroupModel, RedashApi> = {
     },
   },
 
-  async create({ client }, planned) {
+  async plan({ client, importCommand }, { prior, planned }) {
+    // A name another group has fails now, before anything else of the plan is applied.
+    const name = known(planned?.name);
+    if (name !== undefined && name !== prior?.name) await assertNameFree(client, name, importCommand, prior ? parseId(prior.id, 'id') : undefined, { shared: true });
+  },
+
+  async create({ client, importCommand }, planned) {
     // Serialized per name with the check, so two creates of one name in a run cannot both pass it.
-    return client.http.withLock(`redash:group-name:${planned.name}`, async () => {
-      await assertNameFree(client, planned.name);
+    return client.withGroupNameLock(planned.name, async () => {
+      await assertNameFree(client, planned.name, importCommand);
       const created = await client.createGroup(planned.name);
       return { id: String(created.id), name: created.name };
     });
@@ -52,10 +58,10 @@ export const group: ResourceDefinition<GroupModel, RedashApi> = {
     return { id: String(found.id), name: found.name };
   },
 
-  async update({ client }, prior, planned) {
-    return client.http.withLock(`redash:group-name:${planned.name}`, async () => {
+  async update({ client, importCommand }, prior, planned) {
+    return client.withGroupNameLock(planned.name, async () => {
       const id = parseId(prior.id, 'id');
-      await assertNameFree(client, planned.name, id);
+      await assertNameFree(client, planned.name, importCommand, id);
       const renamed = await client.renameGroup(id, planned.name);
       return { id: String(renamed.id), name: renamed.name };
     });
@@ -66,13 +72,13 @@ export const group: ResourceDefinition<GroupModel, RedashApi> = {
   },
 };
 
-async function assertNameFree(client: RedashApi, name: string, exceptId?: number): Promise<void> {
-  const taken = (await client.listGroups({ fresh: true })).filter((candidate) => candidate.name === name && candidate.id !== exceptId);
+async function assertNameFree(client: RedashApi, name: string, importCommand: (id: string) => string, exceptId?: number, options: { shared?: boolean } = {}): Promise<void> {
+  const taken = (await client.listGroups({ fresh: !options.shared })).filter((candidate) => candidate.name === name && candidate.id !== exceptId);
   if (taken.length === 0) return;
   const ids = taken.map((candidate) => candidate.id).join(', ');
   throw new AttributeError(
     'name',
-    `Redash already has a group named "${name}" (id ${ids}). To manage it, import it: terraform import biaccess_redash_group.<name> ${taken[0].id}; or choose another name.`,
+    `Redash already has a group named "${name}" (id ${ids}). To manage it, import it: ${importCommand(String(taken[0].id))}; or choose another name.`,
   );
 }
 

@@ -1,5 +1,5 @@
 // biaccess_redash_user: a Redash user (an invitation until the person activates the account).
-import { AttributeError, ImportIdError, type ResourceDefinition } from '../../framework/definitions';
+import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
 import { VendorApiError } from '../../framework/http';
 import { matches } from '../../framework/validators';
 import { parseId, type ListedUser, type RedashApi, type RedashUser } from './client';
@@ -15,8 +15,6 @@ export interface UserModel {
 
 /** Deliberately loose (Redash itself only wants an "@"): catches typos, not exotic addresses. */
 export const emailValidator = matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address such as "jane@example.com"');
-
-const IMPORT_HINT = (email: string) => `terraform import biaccess_redash_user.<name> ${email}`;
 
 export const user: ResourceDefinition<UserModel, RedashApi> = {
   typeName: 'biaccess_redash_user',
@@ -52,26 +50,18 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
     },
   },
 
-  async create({ client }, planned) {
-    const existing = await client.findUsersByEmail(planned.email);
-    if (existing.length > 0) {
-      const found = existing[0];
-      throw new AttributeError(
-        'email',
-        `A Redash user with email "${found.email}" already exists (id ${found.id}${found.is_disabled ? ', disabled' : ''}). ` +
-          `Redash allows one user per email, disabled ones included. To manage that user, import it: ${IMPORT_HINT(found.email)}`,
-      );
-    }
+  async plan({ client, importCommand }, { prior, planned }) {
+    // A new user whose email is taken fails now, before anything else of the plan is applied.
+    const email = known(planned?.email);
+    if (prior === null && email !== undefined && emailValidator.check(email) === undefined) await assertEmailFree(client, email, importCommand, { shared: true });
+  },
+
+  async create({ client, importCommand, recordPartial }, planned) {
+    // Checked again here: another run may have taken the email since the plan.
+    await assertEmailFree(client, planned.email, importCommand);
     const created = await mapEmailErrors(() => client.createUser(planned.name, planned.email, planned.send_invite));
-    if (planned.disabled) {
-      try {
-        await client.setUserDisabled(created.id, true);
-      } catch (error) {
-        // Not half-written: take the invitation back, so no enabled user is left that Terraform does not know.
-        await client.deleteUser(created.id).catch(() => undefined);
-        throw error;
-      }
-    }
+    recordPartial(toModel(created, planned, false));
+    if (planned.disabled) await client.setUserDisabled(created.id, true);
     return toModel(created, planned, planned.disabled);
   },
 
@@ -80,16 +70,22 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
     return found ? toModel(found, current, found.is_disabled) : null;
   },
 
-  async update({ client }, prior, planned) {
+  async update({ client, recordPartial }, prior, planned) {
     const id = parseId(prior.id, 'id');
     // The row is written whole by some Redash code paths: keep it apart from membership writes.
     return client.withUserLock(id, async () => {
-      if (prior.disabled && !planned.disabled) await client.setUserDisabled(id, false);
+      if (prior.disabled && !planned.disabled) {
+        await client.setUserDisabled(id, false);
+        recordPartial({ disabled: false });
+      }
       const changes: { name?: string; email?: string } = {};
       if (planned.name !== prior.name) changes.name = planned.name;
       if (planned.email.toLowerCase() !== prior.email.toLowerCase()) changes.email = planned.email;
       let latest: RedashUser | undefined;
-      if (Object.keys(changes).length > 0) latest = await mapEmailErrors(() => client.updateUser(id, changes));
+      if (Object.keys(changes).length > 0) {
+        latest = await mapEmailErrors(() => client.updateUser(id, changes));
+        recordPartial({ name: planned.name, email: planned.email });
+      }
       if (planned.send_invite && !prior.send_invite && (latest?.is_invitation_pending ?? prior.pending_invitation)) await client.sendInvitation(id);
       if (!prior.disabled && planned.disabled) await client.setUserDisabled(id, true);
       return { ...planned, id: prior.id, pending_invitation: latest?.is_invitation_pending ?? prior.pending_invitation };
@@ -114,6 +110,17 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
     });
   },
 };
+
+/** Redash allows one user per email, disabled ones included; an existing one is imported, not created. */
+async function assertEmailFree(client: RedashApi, email: string, importCommand: (id: string) => string, options: { shared?: boolean } = {}): Promise<void> {
+  const [found] = await client.findUsersByEmail(email, options);
+  if (!found) return;
+  throw new AttributeError(
+    'email',
+    `A Redash user with email "${found.email}" already exists (id ${found.id}${found.is_disabled ? ', disabled' : ''}). ` +
+      `Redash allows one user per email, disabled ones included. To manage that user, import it: ${importCommand(found.email)}`,
+  );
+}
 
 function toModel(found: RedashUser | ListedUser, known: Partial<UserModel>, disabled: boolean): UserModel {
   // Redash lower-cases the email at creation: the configured spelling stands when only case differs.

@@ -1,7 +1,8 @@
 // Redash: provider block, API client, resources and data sources.
-import type { Attributes, VendorDefinition } from '../../framework/definitions';
+import type { Attributes } from '../../framework/definitions';
 import { baseUrlSetting, requiredSetting } from '../../framework/config';
-import { VendorHttpClient } from '../../framework/http';
+import type { Vendor } from '../vendor';
+import { redashAccess } from './access';
 import { RedashApi } from './client';
 import { dashboardShare } from './dashboard-share';
 import { dashboardLookup } from './data-dashboard';
@@ -19,26 +20,17 @@ const config: Attributes = {
   api_key: { type: 'string', optional: true, sensitive: true, env: 'REDASH_API_KEY', description: "API key of a Redash admin user (sent as `Authorization: Key …`)." },
 };
 
-/** What every Redash resource handler gets: typed API calls over the shared HTTP client (`http`). */
-export type RedashClient = RedashApi;
-
-export const redash: VendorDefinition<RedashClient> = {
+export const redash: Vendor<RedashApi> = {
   name: 'redash',
   description: 'Redash connection.',
   config,
   connect(settings, runtime) {
     const baseUrl = baseUrlSetting('redash', settings, config.url);
     const apiKey = requiredSetting('redash', settings, 'api_key', config.api_key);
-    return new RedashApi(
-      new VendorHttpClient({
-        vendor: 'redash',
-        baseUrl,
-        headers: { Authorization: `Key ${apiKey}` },
-        secrets: [apiKey],
-        log: runtime.log,
-      }),
-    );
+    return new RedashApi({ baseUrl, apiKey, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
+  access: redashAccess,
+  emulator: () => import('./emulator-module').then((module) => module.redashEmulator),
   resources: [user, group, groupMember, dataSource, dataSourceAccess, dashboardShare],
   dataSources: [userLookup, groupLookup, dataSourceLookup, dashboardLookup],
 };

@@ -3,7 +3,7 @@
 // force-new, sensitive, map, validators) without depending on a real vendor.
 import type { Attributes, DataSourceDefinition, ResourceDefinition, VendorDefinition } from '../../../src/framework/definitions';
 import { baseUrlSetting, requiredSetting } from '../../../src/framework/config';
-import { VendorHttpClient } from '../../../src/framework/http';
+import { isVendorStatus, VendorHttpClient } from '../../../src/framework/http';
 import { oneOf } from '../../../src/framework/validators';
 import type { EmulatedItem } from './emulator';
 
@@ -44,14 +44,14 @@ const item: ResourceDefinition<ItemModel, TestkitClient> = {
   attributes: itemAttributes,
   import: { format: 'id' },
   async create({ client }, planned) {
-    const created = await client.http.post<EmulatedItem>('/items', {
-      name: planned.name,
-      kind: planned.kind,
-      size: planned.size,
-      enabled: planned.enabled,
-      tags: planned.tags ?? {},
-      secret: planned.secret,
-    });
+    const body = { name: planned.name, kind: planned.kind, size: planned.size, enabled: planned.enabled, tags: planned.tags ?? {}, secret: planned.secret };
+    // Item names are not unique: after an ambiguous failure, an item of this name that was not
+    // there before the first attempt is the one this create made.
+    const before = new Set((await client.http.get<EmulatedItem[]>('/items')).map((item) => item.id));
+    const created = await client.http.confirmedWrite(
+      () => client.http.post<EmulatedItem>('/items', body),
+      async () => (await client.http.get<EmulatedItem[]>('/items')).find((item) => item.name === planned.name && !before.has(item.id)),
+    );
     return toModel(created, planned.secret);
   },
   async read({ client }, current) {
@@ -71,7 +71,12 @@ const item: ResourceDefinition<ItemModel, TestkitClient> = {
     return toModel(updated, planned.secret);
   },
   async delete({ client }, current) {
-    await client.http.delete(`/items/${current.id}`);
+    try {
+      await client.http.delete(`/items/${current.id}`);
+    } catch (error) {
+      // Deleted already (outside Terraform): done.
+      if (!isVendorStatus(error, 404)) throw error;
+    }
   },
 };
 
@@ -112,7 +117,17 @@ export const testkit: VendorDefinition<TestkitClient> = {
     const baseUrl = baseUrlSetting('testkit', settings, config.url);
     const apiKey = requiredSetting('testkit', settings, 'api_key', config.api_key);
     return {
-      http: new VendorHttpClient({ vendor: 'testkit', baseUrl, headers: { 'X-Api-Key': apiKey }, secrets: [apiKey], log: runtime.log, retry: { budgetMs: 20000 } }),
+      http: new VendorHttpClient({
+        vendor: 'testkit',
+        baseUrl,
+        headers: { 'X-Api-Key': apiKey },
+        secrets: [apiKey],
+        log: runtime.log,
+        signal: runtime.signal,
+        userAgent: runtime.userAgent,
+        retry: { budgetMs: 20000 },
+        apiCheck: { path: '/items', hint: 'check testkit.url (TESTKIT_URL).' },
+      }),
     };
   },
   resources: [item],
