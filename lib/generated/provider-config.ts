@@ -45,11 +45,11 @@ export interface GrafanaProviderBlock {
   readonly auth?: string;
 
   /**
-   * Organization to act in (sent as X-Grafana-Org-Id); defaults to the credentials' current org.
+   * Id of the organization to act in (sent as X-Grafana-Org-Id); defaults to the credentials' current org.
    *
    * Falls back to the environment variable `GRAFANA_ORG_ID` when unset.
    */
-  readonly orgId?: number;
+  readonly orgId?: string;
 }
 
 /**

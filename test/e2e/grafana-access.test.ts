@@ -159,12 +159,12 @@ test('apply creates users, memberships, a team and 30 members of a shared team; 
   expect(await orgRoleOf(erinId)).toBe('Editor');
 
   const resources = await state();
-  const platformId = resources.get('biaccess_grafana_team.platform')?.id as number;
-  expect(resources.get('biaccess_grafana_team.platform')).toMatchObject({ name: 'Platform', email: 'platform@example.com', org_id: 1, uid: expect.any(String) });
-  expect(resources.get('biaccess_grafana_user.alice')).toMatchObject({ id: alice.id, uid: alice.uid, login: 'alice' });
+  const platformId = Number(resources.get('biaccess_grafana_team.platform')?.id);
+  expect(resources.get('biaccess_grafana_team.platform')).toMatchObject({ name: 'Platform', email: 'platform@example.com', org_id: '1', uid: expect.any(String) });
+  expect(resources.get('biaccess_grafana_user.alice')).toMatchObject({ id: String(alice.id), uid: alice.uid, login: 'alice' });
   expect(resources.get('biaccess_grafana_team_member.bob')).toMatchObject({ id: `${platformId}/${bob.id}`, admin: true });
-  expect(resources.get('biaccess_grafana_org_member.alice')).toMatchObject({ id: `1/${alice.id}`, org_id: 1 });
-  expect(resources.get('biaccess_grafana_org_member.erin')).toMatchObject({ id: `1/${erinId}`, org_id: 1, role: 'Editor' });
+  expect(resources.get('biaccess_grafana_org_member.alice')).toMatchObject({ id: `1/${alice.id}`, org_id: '1' });
+  expect(resources.get('biaccess_grafana_org_member.erin')).toMatchObject({ id: `1/${erinId}`, org_id: '1', role: 'Editor' });
   // The creating admin was not left in the new team: exactly the declared members.
   expect(membersOf(platformId)).toEqual(new Map([[alice.id, 0], [bob.id, 4]]));
   // The shared team: the 30 declared members, the hand-made ones (its creator, admin, and carol),
@@ -173,7 +173,7 @@ test('apply creates users, memberships, a team and 30 members of a shared team; 
   expect([...shared.keys()].sort((a, b) => a - b)).toEqual([...sharedMemberIds, ...added, carolId, 1].sort((a, b) => a - b));
 
   const output = JSON.parse((await workspace.terraform(['output', '-json'])).stdout);
-  expect(output.alice_lookup.value).toEqual({ id: alice.id, uid: alice.uid, login: 'alice' });
+  expect(output.alice_lookup.value).toEqual({ id: String(alice.id), uid: alice.uid, login: 'alice' });
 });
 
 test('a second plan shows no changes, and a refresh of the 30 members reads their team once', async () => {
@@ -207,21 +207,21 @@ test('changes to names, emails, passwords, roles and the team admin flag are mad
   await apply(next);
 
   const alice = user('alice.smith');
-  expect(alice).toMatchObject({ id: before.get('biaccess_grafana_user.alice')?.id, email: 'alice@corp.example.com', name: 'Alice Smith', password: 'alice-password-2' });
+  expect(alice).toMatchObject({ id: Number(before.get('biaccess_grafana_user.alice')?.id), email: 'alice@corp.example.com', name: 'Alice Smith', password: 'alice-password-2' });
   const bob = user('bob@example.com');
   expect(bob).toMatchObject({ password: 'bob-password-2', isGrafanaAdmin: true });
   expect(await orgRoleOf(alice.id)).toBe('Admin');
   // Removing erin's org membership (her only org) removed it from the org only: the user is still there.
   expect(await orgRoleOf(erinId)).toBeUndefined();
   expect(user('erin')).toMatchObject({ id: erinId });
-  const platformId = before.get('biaccess_grafana_team.platform')?.id as number;
+  const platformId = Number(before.get('biaccess_grafana_team.platform')?.id);
   expect((await admin.ok('GET', `/api/teams/${platformId}`)).name).toBe('Platform Team');
   expect(membersOf(platformId).get(alice.id)).toBe(4);
 });
 
 test('changes made by hand show in plan -refresh-only, and the next apply restores the declared state', async () => {
   const resources = await state();
-  const platformId = resources.get('biaccess_grafana_team.platform')?.id as number;
+  const platformId = Number(resources.get('biaccess_grafana_team.platform')?.id);
   const alice = user('alice.smith');
   const bob = user('bob@example.com');
   await admin.ok('PUT', `/api/users/${alice.id}`, { login: 'renamed-by-hand', email: 'alice@corp.example.com', name: 'Alice Smith' });
@@ -251,8 +251,8 @@ test('changes made by hand show in plan -refresh-only, and the next apply restor
 
 test('a team and a user deleted outside Terraform are recreated, with their memberships', async () => {
   const before = await state();
-  const oldTeamId = before.get('biaccess_grafana_team.platform')?.id as number;
-  const oldBobId = before.get('biaccess_grafana_user.bob')?.id as number;
+  const oldTeamId = Number(before.get('biaccess_grafana_team.platform')?.id);
+  const oldBobId = Number(before.get('biaccess_grafana_user.bob')?.id);
   await admin.ok('DELETE', `/api/teams/${oldTeamId}`);
   await admin.ok('DELETE', `/api/admin/users/${oldBobId}`);
   const plan = await workspace.terraform(['plan']);
@@ -260,7 +260,7 @@ test('a team and a user deleted outside Terraform are recreated, with their memb
   expect(plan.stdout).toContain('biaccess_grafana_user.bob will be created');
   await apply(desired);
   const after = await state();
-  const teamId = after.get('biaccess_grafana_team.platform')?.id as number;
+  const teamId = Number(after.get('biaccess_grafana_team.platform')?.id);
   const bob = user('bob@example.com');
   expect(teamId).not.toBe(oldTeamId);
   expect(bob.id).not.toBe(oldBobId);
@@ -330,13 +330,13 @@ import {
   expect(plan.stdout).toMatch(/biaccess_grafana_user.dave will be updated in-place[\s\S]*password\s+= \(sensitive value\)/);
   await apply({ ...desired, extra: imported });
   expect(user('dave')).toMatchObject({ id: dave.id, password: 'dave-password' });
-  expect((await state()).get('biaccess_grafana_team.ops')).toMatchObject({ id: ops.teamId, name: 'Ops', email: null });
+  expect((await state()).get('biaccess_grafana_team.ops')).toMatchObject({ id: String(ops.teamId), name: 'Ops', email: null });
   const again = await workspace.terraform(['plan', '-detailed-exitcode']);
   expect(again.stdout).toContain('No changes');
 });
 
 test('destroy removes exactly what Terraform manages; hand-made users, teams and members stay', async () => {
-  const platformId = (await state()).get('biaccess_grafana_team.platform')?.id as number;
+  const platformId = Number((await state()).get('biaccess_grafana_team.platform')?.id);
   const result = await workspace.terraform(['destroy', '-auto-approve']);
   expect(result.stdout).toContain('Destroy complete!');
   expect(emulator.usersMatching('alice.smith')).toEqual([]);

@@ -210,37 +210,42 @@ resource "biaccess_grafana_user" "short_password" {
     expect(output).toContain('got "Write": "permission" must be one of "View", "Edit", "Admin".');
     expect(output).toContain('got "Admin": "role" must be one of "Viewer", "Editor".');
     expect(output).toContain('got "View": "permission" must be one of "Query", "Edit", "Admin".');
-    expect(output).toContain('got 0: "user_id" must be a positive whole number.');
+    expect(output).toContain('got "0": "user_id" must be a numeric Grafana id such as "42".');
     expect(output).toContain('got "Owner": "role" must be one of "None", "Viewer", "Editor", "Admin".');
     expect(output).toContain('got 3 characters: "password" must be at least 4 characters long.');
     // (Terraform quotes the configuration line itself; the provider's message never repeats the value.)
     expect(output).not.toContain('got "abc"');
   });
 
-  test('a service-account token on a server-admin resource fails, naming grafana.auth, with nothing created', async () => {
+  test('a service-account token on a server-admin resource fails at plan, naming grafana.auth, with nothing created', async () => {
     const token = emulator.createServiceAccountToken('Admin');
+    const team = `
+resource "biaccess_grafana_team" "t" {
+  name = "Made with a token"
+}
+`;
     const resources = `
 resource "biaccess_grafana_user" "u" {
   email    = "token-made@example.com"
   password = "never-shown-password"
 }
-
-resource "biaccess_grafana_team" "t" {
-  name = "Made with a token"
-}
-`;
+${team}`;
     workspace.write('main.tf', providerBlock(grafanaBlock(token)) + resources);
     const result = await workspace.terraform(['apply', '-auto-approve'], { allowFailure: true });
     const output = flat(result.stdout + result.stderr);
     expect(result.code).not.toBe(0);
-    expect(output).toContain('Creating biaccess_grafana_user failed');
+    expect(output).toContain('Planning biaccess_grafana_user failed');
     expect(output).toContain('needs Grafana server-admin rights: set grafana.auth (or GRAFANA_AUTH) to "user:password" of a Grafana server admin');
     expect(output).not.toContain(token);
     expect(output).not.toContain('never-shown-password');
     expect(emulator.usersMatching('token-made@example.com')).toEqual([]);
-    // A team works with an org-Admin token; and state holds only what exists.
-    const state = await workspace.stateResources();
-    expect([...state.keys()]).toEqual(['biaccess_grafana_team.t']);
+    // The plan failed before anything was applied: the team was not made either.
+    expect([...(await workspace.stateResources()).keys()]).toEqual([]);
+    expect(emulator.snapshotState().teams).toEqual([]);
+    // A team works with an org-Admin token.
+    workspace.write('main.tf', providerBlock(grafanaBlock(token)) + team);
+    await workspace.terraform(['apply', '-auto-approve']);
+    expect([...(await workspace.stateResources()).keys()]).toEqual(['biaccess_grafana_team.t']);
     await workspace.terraform(['destroy', '-auto-approve']);
     expect(emulator.snapshotState().teams).toEqual([]);
   });
@@ -270,7 +275,7 @@ resource "biaccess_grafana_user" "u" {
     const attempts: Array<[string, string, string]> = [
       ['biaccess_grafana_dashboard_permission.p', 'busy-dash/group/2', 'The middle part must be "user", "team" or "role". Expected one of "dashboard_uid/user/USER_ID | dashboard_uid/team/TEAM_ID | dashboard_uid/role/ROLE"'],
       ['biaccess_grafana_dashboard_permission.p', 'busy-dash/role/Owner', 'The role must be one of "Viewer", "Editor".'],
-      ['biaccess_grafana_team_member.m', '1-2', 'Expected "team_id/user_id" with numeric ids, e.g. "3/42"; got "1-2".'],
+      ['biaccess_grafana_team_member.m', '1-2', 'Expected an import ID of the form "team_id/user_id" with numeric Grafana ids (e.g. "3/42"), got "1-2".'],
       ['biaccess_grafana_user.u', 'nobody-at-all', 'No Grafana user has the id, login or email "nobody-at-all".'],
     ];
     for (const [address, id, expected] of attempts) {

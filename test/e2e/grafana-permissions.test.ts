@@ -182,7 +182,7 @@ test('apply creates every grant, takes over the default role grant, and leaves a
   expect(grantsOn('datasources', 'warehouse-uid')).toEqual({ [`user:${users.dot}`]: 'Query', [`team:${teamId}`]: 'Query', [`user:${users.cid}`]: 'Edit', 'role:Viewer': 'Query' });
 
   const resources = await workspace.stateResources();
-  expect(resources.get('biaccess_grafana_dashboard_permission.sales_user')).toMatchObject({ id: `sales/user/${users.ann}`, dashboard_uid: 'sales', user_id: users.ann, team_id: null, role: null });
+  expect(resources.get('biaccess_grafana_dashboard_permission.sales_user')).toMatchObject({ id: `sales/user/${users.ann}`, dashboard_uid: 'sales', user_id: String(users.ann), team_id: null, role: null });
   expect(resources.get('biaccess_grafana_folder_permission.team_folder_editors')).toMatchObject({ id: 'team-folder/role/Editor' });
   expect(resources.get('biaccess_grafana_data_source_permission.warehouse_team')).toMatchObject({ id: `warehouse-uid/team/${teamId}`, permission: 'Query' });
 });

@@ -1,10 +1,10 @@
 // The Grafana resource handlers against the emulator, called directly (no Terraform): creates
-// never duplicate, partial failures are undone, unmanaged grants survive, reads share list calls,
-// and every version difference takes its own path.
+// never duplicate, a create that fails part-way records what exists, unmanaged grants survive,
+// reads share list calls, and every version difference takes its own path.
 import { AttributeError, type ResourceDefinition } from '../../src/framework/definitions';
 import { silentLogger } from '../../src/framework/log';
 import { UNKNOWN, type CtyValue } from '../../src/protocol/values';
-import type { GrafanaClient } from '../../src/vendors/grafana/client';
+import type { GrafanaApi as GrafanaClient } from '../../src/vendors/grafana/client';
 import { dashboardPermission } from '../../src/vendors/grafana/dashboard-permission';
 import { dataSourcePermission } from '../../src/vendors/grafana/data-source-permission';
 import { dashboardLookup } from '../../src/vendors/grafana/data-dashboard';
@@ -17,6 +17,7 @@ import { teamMember } from '../../src/vendors/grafana/team-member';
 import { user } from '../../src/vendors/grafana/user';
 import { grafana } from '../../src/vendors/grafana/vendor';
 import { grafanaApi, type GrafanaApi } from '../support/grafana-api';
+import { handlerContext, type TestContext } from '../support/handler-context';
 
 type Model = Record<string, CtyValue>;
 
@@ -30,15 +31,17 @@ async function start(options: GrafanaEmulatorOptions = {}) {
   running.push(emulator);
   const url = await emulator.start();
   const connect = (auth: string, orgId: number | null = null) =>
-    grafana.connect({ url, auth, org_id: orgId }, { providerVersion: '0', terraformVersion: '1.11.0', log: silentLogger });
-  return { emulator, url, admin: grafanaApi(url, emulator.adminAuth), context: { client: connect(emulator.adminAuth), log: silentLogger }, connect };
+    grafana.connect({ url, auth, org_id: orgId === null ? null : String(orgId) }, { log: silentLogger, signal: new AbortController().signal, userAgent: 'test' });
+  return { emulator, url, admin: grafanaApi(url, emulator.adminAuth), context: handlerContext(connect(emulator.adminAuth)), connect };
 }
 
-type Context = { client: GrafanaClient; log: typeof silentLogger };
-const create = (definition: ResourceDefinition, context: Context, planned: Model) => definition.create(context, planned) as Promise<Model>;
-const read = (definition: ResourceDefinition, context: Context, current: Model) => definition.read(context, current) as Promise<Model | null>;
-const update = (definition: ResourceDefinition, context: Context, prior: Model, planned: Model) => definition.update!(context, prior, planned) as Promise<Model>;
-const remove = (definition: ResourceDefinition, context: Context, current: Model) => definition.delete(context, current);
+type Context = TestContext<GrafanaClient>;
+/** The context as the handlers of `definition` get it (its type name in messages). */
+const as = (definition: ResourceDefinition, context: Context): Context => Object.assign(Object.create(context), { typeName: definition.typeName, importCommand: (id: string) => `terraform import ${definition.typeName}.<name> ${id}` });
+const create = (definition: ResourceDefinition, context: Context, planned: Model) => definition.create(as(definition, context), planned) as Promise<Model>;
+const read = (definition: ResourceDefinition, context: Context, current: Model) => definition.read(as(definition, context), current) as Promise<Model | null>;
+const update = (definition: ResourceDefinition, context: Context, prior: Model, planned: Model) => definition.update!(as(definition, context), prior, planned) as Promise<Model>;
+const remove = (definition: ResourceDefinition, context: Context, current: Model) => definition.delete(as(definition, context), current);
 
 const newUser = (login: string, extra: Model = {}): Model => ({ id: UNKNOWN, uid: UNKNOWN, email: `${login}@example.com`, login: null, name: UNKNOWN, password: 'password1', is_admin: false, ...extra });
 const newGrant = (extra: Model): Model => ({ id: UNKNOWN, user_id: null, team_id: null, role: null, ...extra });
@@ -53,7 +56,7 @@ describe('biaccess_grafana_user', () => {
     emulator.loseResponses(1, { method: 'POST', path: /^\/api\/admin\/users$/ });
     const created = await create(user, context, newUser('lost'));
     expect(emulator.usersMatching('lost@example.com')).toHaveLength(1);
-    expect(created).toMatchObject({ id: emulator.usersMatching('lost@example.com')[0].id, uid: expect.any(String), name: '' });
+    expect(created).toMatchObject({ id: String(emulator.usersMatching('lost@example.com')[0].id), uid: expect.any(String), name: '' });
     expect(emulator.countRequests({ method: 'POST', path: '/api/admin/users' })).toBe(1);
   });
 
@@ -66,18 +69,23 @@ describe('biaccess_grafana_user', () => {
     });
   });
 
-  test('when finishing the create fails, the new user is deleted again', async () => {
+  test('when finishing the create fails, the new user is recorded as Grafana has it (to be tainted), never left unknown to Terraform', async () => {
     const { emulator, context } = await start();
+    // The admin flag is applied but its answer is lost.
     emulator.loseResponses(1, { method: 'PUT', path: /\/permissions$/ }, 400);
     await expect(create(user, context, newUser('half', { is_admin: true }))).rejects.toThrow(/returned 400/);
-    expect(emulator.usersMatching('half@example.com')).toEqual([]);
+    const [made] = emulator.usersMatching('half@example.com');
+    expect(made).toMatchObject({ isGrafanaAdmin: true });
+    expect(context.partial).toEqual({ id: String(made.id), uid: made.uid, name: '', is_admin: true });
   });
 
   test('a token is refused before any call, naming grafana.auth', async () => {
     const { emulator, connect } = await start();
     const client = connect(emulator.createServiceAccountToken('Admin'));
     emulator.clearRequestLog();
-    await expect(create(user, { client, log: silentLogger }, newUser('x'))).rejects.toThrow(/needs Grafana server-admin rights: set grafana.auth/);
+    const tokenContext = handlerContext(client, 'biaccess_grafana_user');
+    await expect((user as ResourceDefinition).plan!({ ...tokenContext, requireReplace: () => undefined }, { prior: null, planned: newUser("x"), config: newUser("x") })).rejects.toThrow(/needs Grafana server-admin rights: set grafana.auth/);
+    await expect(create(user, tokenContext, newUser('x'))).rejects.toThrow(/needs Grafana server-admin rights: set grafana.auth/);
     expect(emulator.requests).toEqual([]);
   });
 
@@ -105,10 +113,10 @@ describe('biaccess_grafana_user', () => {
     const id = await makeUser(admin, 'imp');
     const numeric = await makeUser(admin, '12345');
     const parse = (key: string) => user.import.parse!(key, context);
-    expect(await parse(String(id))).toEqual({ id });
-    expect(await parse('imp')).toEqual({ id });
-    expect(await parse('IMP@example.com')).toEqual({ id });
-    expect(await parse('12345')).toEqual({ id: numeric });
+    expect(await parse(String(id))).toEqual({ id: String(id) });
+    expect(await parse('imp')).toEqual({ id: String(id) });
+    expect(await parse('IMP@example.com')).toEqual({ id: String(id) });
+    expect(await parse('12345')).toEqual({ id: String(numeric) });
     await expect(parse('nobody')).rejects.toThrow('No Grafana user has the id, login or email "nobody".');
   });
 });
@@ -117,13 +125,13 @@ describe('biaccess_grafana_org_member', () => {
   test('an auto-assigned membership gets the declared role; removal never deletes the user', async () => {
     const { admin, emulator, context } = await start();
     const id = await makeUser(admin, 'member');
-    const created = await create(orgMember, context, { id: UNKNOWN, user_id: id, org_id: UNKNOWN, role: 'Editor' });
-    expect(created).toMatchObject({ id: `1/${id}`, org_id: 1 });
+    const created = await create(orgMember, context, { id: UNKNOWN, user_id: String(id), org_id: UNKNOWN, role: 'Editor' });
+    expect(created).toMatchObject({ id: `1/${id}`, org_id: '1' });
     expect(await read(orgMember, context, created)).toMatchObject({ role: 'Editor' });
     await remove(orgMember, context, created);
     expect(emulator.usersMatching('member')).toHaveLength(1);
     expect(await read(orgMember, context, created)).toBeNull();
-    await expect(create(orgMember, context, { id: UNKNOWN, user_id: 999, org_id: 1, role: 'Viewer' })).rejects.toMatchObject({ attribute: 'user_id' });
+    await expect(create(orgMember, context, { id: UNKNOWN, user_id: '999', org_id: '1', role: 'Viewer' })).rejects.toMatchObject({ attribute: 'user_id' });
   });
 });
 
@@ -134,7 +142,7 @@ describe('biaccess_grafana_team and team_member', () => {
     const created = await create(team, context, { id: UNKNOWN, uid: UNKNOWN, name: 'Ops', email: null, org_id: UNKNOWN });
     const teams = (await admin.ok('GET', '/api/teams/search?name=Ops')).teams;
     expect(teams).toHaveLength(1);
-    expect(created).toMatchObject({ id: teams[0].id, uid: teams[0].uid, org_id: 1 });
+    expect(created).toMatchObject({ id: String(teams[0].id), uid: teams[0].uid, org_id: '1' });
     expect(emulator.teamMembersOf(teams[0].id)).toEqual([]);
     await expect(create(team, context, { id: UNKNOWN, uid: UNKNOWN, name: 'Ops', email: null, org_id: UNKNOWN })).rejects.toMatchObject({ attribute: 'name' });
   });
@@ -142,10 +150,10 @@ describe('biaccess_grafana_team and team_member', () => {
   test('a team in another org is reached with X-Grafana-Org-Id (basic auth); a token stays in its own org', async () => {
     const { emulator, admin, context, connect } = await start();
     const { orgId } = await admin.ok('POST', '/api/orgs', { name: 'Second' });
-    const created = await create(team, context, { id: UNKNOWN, uid: UNKNOWN, name: 'Elsewhere', email: 'e@example.com', org_id: orgId });
-    expect(emulator.snapshotState().teams).toEqual([expect.objectContaining({ id: created.id, orgId, name: 'Elsewhere' })]);
-    expect(await read(team, context, created)).toMatchObject({ name: 'Elsewhere', email: 'e@example.com', org_id: orgId });
-    const tokenContext = { client: connect(emulator.createServiceAccountToken('Admin')), log: silentLogger };
+    const created = await create(team, context, { id: UNKNOWN, uid: UNKNOWN, name: 'Elsewhere', email: 'e@example.com', org_id: String(orgId) });
+    expect(emulator.snapshotState().teams).toEqual([expect.objectContaining({ id: Number(created.id), orgId, name: 'Elsewhere' })]);
+    expect(await read(team, context, created)).toMatchObject({ name: 'Elsewhere', email: 'e@example.com', org_id: String(orgId) });
+    const tokenContext = handlerContext(connect(emulator.createServiceAccountToken('Admin')));
     await expect(read(team, tokenContext, created)).rejects.toMatchObject({ attribute: 'org_id', message: expect.stringContaining('acts in its own org (1) only') });
     await update(team, context, created, { ...created, name: 'Renamed', email: null });
     expect(emulator.snapshotState().teams[0]).toMatchObject({ name: 'Renamed', email: '' });
@@ -158,7 +166,7 @@ describe('biaccess_grafana_team and team_member', () => {
     const { teamId } = await admin.ok('POST', '/api/teams', { name: 'Many' });
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => makeUser(admin, `m${i}`)));
     emulator.loseResponses(2, { method: 'POST', path: /\/members$/ });
-    const members = await Promise.all(ids.map((userId, i) => create(teamMember, context, { id: UNKNOWN, team_id: teamId, user_id: userId, admin: i === 0 })));
+    const members = await Promise.all(ids.map((userId, i) => create(teamMember, context, { id: UNKNOWN, team_id: String(teamId), user_id: String(userId), admin: i === 0 })));
     // The creator (admin, id 1) stays: it was there before and is not managed here.
     expect(emulator.teamMembersOf(teamId)).toHaveLength(13);
     expect(emulator.teamMembersOf(teamId).find((member) => member.userId === ids[0])?.permission).toBe(4);
@@ -181,7 +189,7 @@ describe('grants', () => {
     const { emulator, admin, context } = await withDashboard();
     const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => makeUser(admin, `g${i}`)));
     await admin.ok('POST', `/api/access-control/folders/f/users/${ids[0]}`, { permission: 'Admin' });
-    const grants = await Promise.all(ids.map((userId) => create(dashboardPermission, context, newGrant({ dashboard_uid: 'd', user_id: userId, permission: 'View' }))));
+    const grants = await Promise.all(ids.map((userId) => create(dashboardPermission, context, newGrant({ dashboard_uid: 'd', user_id: String(userId), permission: 'View' }))));
     expect(grants[0].id).toBe(`d/user/${ids[0]}`);
     expect(emulator.permissionsOf('dashboards', 'd')).toHaveLength(11); // + the creator's Admin
     await remove(dashboardPermission, context, grants[0]);
@@ -198,7 +206,7 @@ describe('grants', () => {
     const { teamId } = await admin.ok('POST', '/api/teams', { name: 'folder-team' });
     await admin.ok('POST', '/api/folders/f/permissions', { items: [{ teamId, permission: 2 }] });
     const grants = await Promise.all([
-      ...ids.map((userId) => create(dashboardPermission, context, newGrant({ dashboard_uid: 'd', user_id: userId, permission: 'Edit' }))),
+      ...ids.map((userId) => create(dashboardPermission, context, newGrant({ dashboard_uid: 'd', user_id: String(userId), permission: 'Edit' }))),
       create(dashboardPermission, context, newGrant({ dashboard_uid: 'd', role: 'Viewer', permission: 'View' })),
     ]);
     expect(emulator.permissionsOf('dashboards', 'd')).toHaveLength(10);
@@ -214,7 +222,7 @@ describe('grants', () => {
   test('unknown objects and assignees are named', async () => {
     const { context } = await withDashboard();
     await expect(create(folderPermission, context, newGrant({ folder_uid: 'nope', role: 'Viewer', permission: 'View' }))).rejects.toMatchObject({ attribute: 'folder_uid' });
-    await expect(create(folderPermission, context, newGrant({ folder_uid: 'f', team_id: 404, permission: 'View' }))).rejects.toMatchObject({ attribute: 'team_id' });
+    await expect(create(folderPermission, context, newGrant({ folder_uid: 'f', team_id: '404', permission: 'View' }))).rejects.toMatchObject({ attribute: 'team_id' });
   });
 
   test('data source permissions: a clear error without Enterprise, the server\'s own vocabulary with it', async () => {
@@ -232,13 +240,15 @@ describe('grants', () => {
     expect(await read(dataSourcePermission, grafana9.context, granted)).toMatchObject({ permission: 'Query', id: 'p/role/Viewer' });
   });
 
-  test('import IDs are parsed strictly', () => {
-    const parse = dashboardPermission.import.parse!;
-    expect(parse('abc/user/42', undefined as never)).toEqual({ dashboard_uid: 'abc', user_id: 42, id: 'abc/user/42' });
-    expect(parse('abc/role/Editor', undefined as never)).toEqual({ dashboard_uid: 'abc', role: 'Editor', id: 'abc/role/Editor' });
-    expect(() => parse('abc/role/Admin', undefined as never)).toThrow(/role must be one of "Viewer", "Editor"/);
-    expect(() => parse('abc/group/1', undefined as never)).toThrow(/"user", "team" or "role"/);
-    expect(() => parse('abc/user/x', undefined as never)).toThrow(/positive whole number/);
+  test('import IDs are parsed strictly, and the org the import happens in is recorded', async () => {
+    const { context } = await start();
+    const parse = (id: string) => dashboardPermission.import.parse!(id, context);
+    expect(await parse('abc/user/42')).toEqual({ dashboard_uid: 'abc', user_id: '42', id: 'abc/user/42' });
+    expect(await parse('abc/role/Editor')).toEqual({ dashboard_uid: 'abc', role: 'Editor', id: 'abc/role/Editor' });
+    expect(context.privateValues.get('home')).toBe('1');
+    await expect(parse('abc/role/Admin')).rejects.toThrow(/role must be one of "Viewer", "Editor"/);
+    await expect(parse('abc/group/1')).rejects.toThrow(/"user", "team" or "role"/);
+    await expect(parse('abc/user/x')).rejects.toThrow(/positive whole number/);
   });
 });
 
@@ -246,9 +256,9 @@ describe('data sources', () => {
   test('a user is found by email with basic auth and, among org members, with a token', async () => {
     const { admin, emulator, context, connect } = await start();
     const id = await makeUser(admin, 'lookup');
-    expect(await userLookup.read(context, { email: 'LOOKUP@example.com', login: null })).toMatchObject({ id, login: 'lookup', uid: expect.any(String) });
+    expect(await userLookup.read(context, { email: 'LOOKUP@example.com', login: null })).toMatchObject({ id: String(id), login: 'lookup', uid: expect.any(String) });
     const tokenClient = connect(emulator.createServiceAccountToken('Admin'));
-    expect(await userLookup.read({ client: tokenClient, log: silentLogger }, { email: null, login: 'lookup' })).toMatchObject({ id, email: 'lookup@example.com' });
+    expect(await userLookup.read(handlerContext(tokenClient), { email: null, login: 'lookup' })).toMatchObject({ id: String(id), email: 'lookup@example.com' });
     await expect(userLookup.read(context, { email: null, login: 'lookup@example.com' })).rejects.toThrow(/no user with login/);
   });
 

@@ -16,20 +16,20 @@ export interface DashboardPermissionConfig extends TerraformMetaArguments {
   readonly dashboardUid: string;
 
   /**
-   * Numeric id of the user granted the permission.
+   * Id of the user granted the permission.
    *
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly userId?: number;
+  readonly userId?: string;
 
   /**
-   * Numeric id of the team granted the permission.
+   * Id of the team granted the permission.
    *
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly teamId?: number;
+  readonly teamId?: string;
 
   /**
    * Basic org role granted the permission (org Admins always have full access).
@@ -76,14 +76,14 @@ export class DashboardPermission extends BiAccessResource {
     return this.getStringAttribute('dashboard_uid');
   }
 
-  /** Numeric id of the user granted the permission. */
-  get userId(): number {
-    return this.getNumberAttribute('user_id');
+  /** Id of the user granted the permission. */
+  get userId(): string {
+    return this.getStringAttribute('user_id');
   }
 
-  /** Numeric id of the team granted the permission. */
-  get teamId(): number {
-    return this.getNumberAttribute('team_id');
+  /** Id of the team granted the permission. */
+  get teamId(): string {
+    return this.getStringAttribute('team_id');
   }
 
   /** Basic org role granted the permission (org Admins always have full access). */

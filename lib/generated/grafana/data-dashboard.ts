@@ -64,7 +64,7 @@ export class DataDashboard extends BiAccessDataSource {
   }
 
   /** Numeric dashboard id (deprecated in Grafana; prefer the uid). */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 }

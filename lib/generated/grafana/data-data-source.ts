@@ -51,8 +51,8 @@ export class DataDataSource extends BiAccessDataSource {
   }
 
   /** Numeric id (Grafana 13 disables the id-based APIs; prefer the uid). */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 
   /** Plugin type, e.g. `prometheus`. */

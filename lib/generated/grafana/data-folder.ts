@@ -51,7 +51,7 @@ export class DataFolder extends BiAccessDataSource {
   }
 
   /** Numeric folder id. */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 }

@@ -35,9 +35,9 @@ export class DataTeam extends BiAccessDataSource {
     return this.getStringAttribute('name');
   }
 
-  /** Numeric team id. */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  /** Team id. */
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 
   /** Team uid. */

@@ -50,9 +50,9 @@ export class DataUser extends BiAccessDataSource {
     return this.getStringAttribute('login');
   }
 
-  /** Numeric user id. */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  /** User id. */
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 
   /** User uid (Grafana 10+). */

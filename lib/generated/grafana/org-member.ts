@@ -8,12 +8,12 @@ import { BiAccessResource } from '../../base';
 /** Configuration of {@link OrgMember}: the arguments of the `biaccess_grafana_org_member` resource. */
 export interface OrgMemberConfig extends TerraformMetaArguments {
   /**
-   * Numeric id of the Grafana user.
+   * Id of the Grafana user.
    *
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly userId: number;
+  readonly userId: string;
 
   /**
    * Basic org role. `None` (no basic role) needs Grafana 10 or later.
@@ -27,9 +27,9 @@ export interface OrgMemberConfig extends TerraformMetaArguments {
    *
    * Set by the provider when left unset.
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly orgId?: number;
+  readonly orgId?: string;
 }
 
 /**
@@ -54,9 +54,9 @@ export class OrgMember extends BiAccessResource {
     return this.getStringAttribute('id');
   }
 
-  /** Numeric id of the Grafana user. */
-  get userId(): number {
-    return this.getNumberAttribute('user_id');
+  /** Id of the Grafana user. */
+  get userId(): string {
+    return this.getStringAttribute('user_id');
   }
 
   /** Basic org role. `None` (no basic role) needs Grafana 10 or later. */
@@ -65,7 +65,7 @@ export class OrgMember extends BiAccessResource {
   }
 
   /** Org id; defaults to the provider's `org_id`, else the credentials' current org. */
-  get orgId(): number {
-    return this.getNumberAttribute('org_id');
+  get orgId(): string {
+    return this.getStringAttribute('org_id');
   }
 }

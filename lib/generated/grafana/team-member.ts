@@ -8,20 +8,20 @@ import { BiAccessResource } from '../../base';
 /** Configuration of {@link TeamMember}: the arguments of the `biaccess_grafana_team_member` resource. */
 export interface TeamMemberConfig extends TerraformMetaArguments {
   /**
-   * Numeric team id (in the provider's org).
+   * Team id (in the provider's org).
    *
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly teamId: number;
+  readonly teamId: string;
 
   /**
-   * Numeric user id.
+   * User id.
    *
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly userId: number;
+  readonly userId: string;
 
   /**
    * Team admin (team permission 4) rather than member (0). Changes in place.
@@ -53,14 +53,14 @@ export class TeamMember extends BiAccessResource {
     return this.getStringAttribute('id');
   }
 
-  /** Numeric team id (in the provider's org). */
-  get teamId(): number {
-    return this.getNumberAttribute('team_id');
+  /** Team id (in the provider's org). */
+  get teamId(): string {
+    return this.getStringAttribute('team_id');
   }
 
-  /** Numeric user id. */
-  get userId(): number {
-    return this.getNumberAttribute('user_id');
+  /** User id. */
+  get userId(): string {
+    return this.getStringAttribute('user_id');
   }
 
   /** Team admin (team permission 4) rather than member (0). Changes in place. */

@@ -26,9 +26,9 @@ export interface TeamConfig extends TerraformMetaArguments {
    *
    * Set by the provider when left unset.
    * Changing this replaces the object.
-   * Must be a positive whole number.
+   * Must be a numeric Grafana id such as "42".
    */
-  readonly orgId?: number;
+  readonly orgId?: string;
 }
 
 /**
@@ -48,9 +48,9 @@ export class Team extends BiAccessResource {
     });
   }
 
-  /** Numeric team id (use it as `team_id` elsewhere). */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  /** Team id (use it as `team_id` elsewhere). */
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 
   /** Team uid. */
@@ -69,7 +69,7 @@ export class Team extends BiAccessResource {
   }
 
   /** Org of the team; defaults to the provider's `org_id`, else the credentials' current org. Another org than the token's needs basic auth. */
-  get orgId(): number {
-    return this.getNumberAttribute('org_id');
+  get orgId(): string {
+    return this.getStringAttribute('org_id');
   }
 }

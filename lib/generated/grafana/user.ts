@@ -63,9 +63,9 @@ export class User extends BiAccessResource {
     });
   }
 
-  /** Numeric user id (use it as `user_id` elsewhere). */
-  get id(): number {
-    return this.getNumberAttribute('id');
+  /** User id (use it as `user_id` elsewhere). */
+  get id(): string {
+    return this.getStringAttribute('id');
   }
 
   /** User uid (Grafana 10+; empty on older versions). */

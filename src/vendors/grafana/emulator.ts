@@ -1267,8 +1267,11 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
         if (!assignee) return message(400, `${kind === 'users' ? 'userID' : 'teamID'} is invalid`);
         const uid = request.params.resourceId;
         if (!this.permissionTarget(orgId, resource, uid)) return message(404, 'Not found');
-        const problem = this.checkAssignee(orgId, assignee) ?? this.checkPermissionName(resource, permission);
-        if (problem) return problem;
+        // Grafana's per-assignee handlers answer any refusal of the service (an assignee outside
+        // the org, a permission it does not know) with 400 and one message per assignee kind.
+        if (this.checkAssignee(orgId, assignee) ?? this.checkPermissionName(resource, permission)) {
+          return message(400, `failed to set ${kind === 'users' ? 'user' : kind === 'teams' ? 'team' : 'role'} permission`);
+        }
         if (permission === '') {
           this.removePermission(orgId, resource, uid, assignee);
           return ok('Permission removed');

@@ -1,90 +1,43 @@
-// biaccess_grafana_team_member: one user in one team (member, or team admin). Only this member
-// is ever written: the whole-list PUT /api/teams/:id/members is never used.
-import { AttributeError, ImportIdError, type Attributes, type ResourceDefinition } from '../../framework/definitions';
-import { positiveWholeNumber } from '../../framework/validators';
-import type { CtyValue } from '../../protocol/values';
-import { ignoreNotFound, isVendorStatus, toInteger, undoOnFailure, vendorMessage, type GrafanaClient, type TeamMemberDto } from './client';
-
-const TYPE = 'biaccess_grafana_team_member';
-/** Team permission levels of a member (§2.5). */
-const MEMBER = 0;
-const ADMIN = 4;
+// biaccess_grafana_team_member: one user in one team of the provider's org (member, or team
+// admin). Only this member is ever written: the whole-list PUT /api/teams/:id/members is never used.
+import { membershipResource } from '../../access/resources';
+import { AttributeError, known } from '../../framework/definitions';
+import { compositeId } from '../../framework/ids';
+import { grafanaAccess } from './access';
+import { GRAFANA_ID, type GrafanaApi } from './client';
+import { grafanaIdValidator } from './grant-common';
+import { orgHome } from './org-home';
 
 interface TeamMemberModel {
-  [attribute: string]: CtyValue;
-  id: CtyValue;
-  team_id: CtyValue;
-  user_id: CtyValue;
+  id: string;
+  team_id: string;
+  user_id: string;
   admin: boolean;
 }
 
-const attributes: Attributes = {
-  id: { type: 'string', computed: true, description: '`team_id/user_id`.' },
-  team_id: { type: 'number', required: true, forceNew: true, validators: [positiveWholeNumber()], description: "Numeric team id (in the provider's org)." },
-  user_id: { type: 'number', required: true, forceNew: true, validators: [positiveWholeNumber()], description: 'Numeric user id.' },
-  admin: { type: 'bool', default: false, description: 'Team admin (team permission 4) rather than member (0). Changes in place.' },
-};
-
-const membersPath = (teamId: number) => `/api/teams/${teamId}/members`;
-
-async function setLevel(client: GrafanaClient, teamId: number, userId: number, admin: boolean): Promise<void> {
-  await client.http.put(`${membersPath(teamId)}/${userId}`, { permission: admin ? ADMIN : MEMBER });
-}
-
-export const teamMember: ResourceDefinition<TeamMemberModel, GrafanaClient> = {
-  typeName: TYPE,
+export const teamMember = membershipResource<TeamMemberModel, GrafanaApi>({
+  typeName: 'biaccess_grafana_team_member',
   description: "One user's membership of one Grafana team. Other members of the team are never touched.",
-  attributes,
-  import: {
-    format: 'team_id/user_id',
-    parse(id) {
-      const match = /^(\d+)\/(\d+)$/.exec(id.trim());
-      if (!match) throw new ImportIdError(`Expected "team_id/user_id" with numeric ids, e.g. "3/42"; got "${id}".`);
-      return { team_id: Number(match[1]), user_id: Number(match[2]), id: `${Number(match[1])}/${Number(match[2])}` };
-    },
+  attributes: {
+    id: { type: 'string', computed: true, description: '`team_id/user_id`.' },
+    team_id: { type: 'string', required: true, forceNew: true, validators: [grafanaIdValidator], description: "Team id (in the provider's org)." },
+    user_id: { type: 'string', required: true, forceNew: true, validators: [grafanaIdValidator], description: 'User id.' },
+    admin: { type: 'bool', default: false, description: 'Team admin (team permission 4) rather than member (0). Changes in place.' },
   },
+  id: compositeId([
+    ['team_id', GRAFANA_ID, '3'],
+    ['user_id', GRAFANA_ID, '42'],
+  ]),
+  adapter: grafanaAccess,
+  home: orgHome,
+  membership: (model) => ({ group: { kind: 'group', id: model.team_id }, member: { kind: 'user', id: model.user_id }, admin: model.admin }),
+  model: (membership, current) => ({ ...current, team_id: membership.group.id, user_id: membership.member.id, admin: membership.admin === true }),
+  attributeFor: (subject) => (subject === 'group' ? 'team_id' : 'user_id'),
 
-  async create({ client, log }, planned) {
-    const teamId = toInteger(planned.team_id, 'team_id');
-    const userId = toInteger(planned.user_id, 'user_id');
-    let alreadyMember = false;
-    try {
-      // Safe to repeat after a lost response: the repeat answers "already added".
-      await client.http.post(membersPath(teamId), { userId }, { idempotent: true });
-    } catch (error) {
-      if (isVendorStatus(error, 400) && /already added/i.test(vendorMessage(error))) {
-        alreadyMember = true;
-      } else if (isVendorStatus(error, 404)) {
-        const attribute = /team/i.test(vendorMessage(error)) ? 'team_id' : 'user_id';
-        throw new AttributeError(attribute, `Grafana found no ${attribute === 'team_id' ? `team ${teamId} in the provider's org` : `user ${userId}`}: ${vendorMessage(error)}`);
-      } else {
-        throw error;
-      }
+  async plan({ client }, { planned }) {
+    const teamId = known(planned?.team_id);
+    if (teamId !== undefined && GRAFANA_ID.pattern.test(teamId) && !(await client.findTeam(Number(teamId)))) {
+      throw new AttributeError('team_id', `Grafana has no team ${teamId} in the provider's org.`);
     }
-    const finish = async () => {
-      // A new member starts at 0; a membership that already existed gets the declared level either way.
-      if (planned.admin || alreadyMember) await setLevel(client, teamId, userId, planned.admin);
-      return { ...planned, team_id: teamId, user_id: userId, id: `${teamId}/${userId}` };
-    };
-    // Only a membership this create added is removed again when setting its level fails.
-    return alreadyMember ? finish() : undoOnFailure(finish, () => ignoreNotFound(() => client.http.delete(`${membersPath(teamId)}/${userId}`)), log);
   },
-
-  async read({ client }, current) {
-    const teamId = toInteger(current.team_id, 'team_id');
-    const userId = toInteger(current.user_id, 'user_id');
-    // One list read per team serves all its members (a deleted team answers 404: gone).
-    const members = await client.http.cachedGet<TeamMemberDto[]>(membersPath(teamId));
-    const member = members.find((candidate) => candidate.userId === userId);
-    return member ? { ...current, id: `${teamId}/${userId}`, admin: member.permission === ADMIN } : null;
-  },
-
-  async update({ client }, prior, planned) {
-    await setLevel(client, toInteger(prior.team_id, 'team_id'), toInteger(prior.user_id, 'user_id'), planned.admin);
-    return { ...planned, id: prior.id };
-  },
-
-  async delete({ client }, current) {
-    await ignoreNotFound(() => client.http.delete(`${membersPath(toInteger(current.team_id, 'team_id'))}/${toInteger(current.user_id, 'user_id')}`));
-  },
-};
+});

@@ -1,28 +1,10 @@
 // biaccess_grafana_team: a team in one org. Members are separate resources (team_member).
-import { AttributeError, type Attributes, type ResourceDefinition } from '../../framework/definitions';
-import type { VendorHttpClient } from '../../framework/http';
-import { minLength, positiveWholeNumber } from '../../framework/validators';
+import { AttributeError, known, type Attributes, type ResourceDefinition } from '../../framework/definitions';
+import { isVendorStatus, vendorMessageOf } from '../../framework/http';
+import { minLength } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
-import {
-  createOnce,
-  currentOrgId,
-  findTeamByName,
-  forgetTeams,
-  getOrUndefined,
-  httpForOrg,
-  ignoreNotFound,
-  isVendorStatus,
-  known,
-  listTeams,
-  toInteger,
-  undoOnFailure,
-  vendorMessage,
-  type GrafanaClient,
-  type TeamDto,
-  type TeamMemberDto,
-} from './client';
-
-const TYPE = 'biaccess_grafana_team';
+import { grafanaId, type GrafanaApi, type Team } from './client';
+import { grafanaIdValidator } from './grant-common';
 
 interface TeamModel {
   [attribute: string]: CtyValue;
@@ -34,22 +16,27 @@ interface TeamModel {
 }
 
 const attributes: Attributes = {
-  id: { type: 'number', computed: true, description: 'Numeric team id (use it as `team_id` elsewhere).' },
+  id: { type: 'string', computed: true, description: 'Team id (use it as `team_id` elsewhere).' },
   uid: { type: 'string', computed: true, description: 'Team uid.' },
   name: { type: 'string', required: true, validators: [minLength(1)], description: 'Team name; unique within the org. Changes in place.' },
   email: { type: 'string', optional: true, validators: [minLength(1)], description: 'Team email. Changes in place.' },
   org_id: {
-    type: 'number',
+    type: 'string',
     optional: true,
     computed: true,
     forceNew: true,
-    validators: [positiveWholeNumber()],
+    validators: [grafanaIdValidator],
     description: "Org of the team; defaults to the provider's `org_id`, else the credentials' current org. Another org than the token's needs basic auth.",
   },
 };
 
-function toModel(team: TeamDto, orgId: number): Pick<TeamModel, 'id' | 'uid' | 'name' | 'email' | 'org_id'> {
-  return { id: team.id, uid: team.uid ?? null, name: team.name, email: team.email === '' ? null : team.email, org_id: orgId };
+function toModel(team: Team, orgId: number): Pick<TeamModel, 'id' | 'uid' | 'name' | 'email' | 'org_id'> {
+  return { id: String(team.id), uid: team.uid ?? null, name: team.name, email: team.email === '' ? null : team.email, org_id: String(orgId) };
+}
+
+/** The org the team is (to be) in: its org_id, else the provider's. */
+async function orgOf(client: GrafanaApi, model: TeamModel): Promise<number> {
+  return known(model.org_id) !== undefined ? grafanaId(model.org_id, 'org_id') : client.currentOrgId();
 }
 
 /**
@@ -57,98 +44,87 @@ function toModel(team: TeamDto, orgId: number): Pick<TeamModel, 'id' | 'uid' | '
  * is a side effect of our own create, not something anyone declared: it is removed, but only
  * while the creator is the team's sole member, so nothing added by others is touched.
  */
-async function removeCreatorMembership(client: GrafanaClient, http: VendorHttpClient, teamId: number): Promise<void> {
+async function removeCreatorMembership(client: GrafanaApi, teamId: number, orgId: number): Promise<void> {
   if (client.authKind !== 'basic') return;
-  const me = await http.cachedGet<{ id: number }>('/api/user');
-  const members = await http.get<TeamMemberDto[]>(`/api/teams/${teamId}/members`);
-  if (members.length === 1 && members[0].userId === me.id) {
-    await ignoreNotFound(() => http.delete(`/api/teams/${teamId}/members/${me.id}`));
+  const me = await client.signedInUser();
+  const members = await client.teamMembers(teamId, { fresh: true, orgId });
+  if (members?.length === 1 && members[0].userId === me.id) await client.removeTeamMember(teamId, me.id, orgId);
+}
+
+async function assertNameFree(client: GrafanaApi, name: string, orgId: number, importCommand: (id: string) => string, options: { shared?: boolean; exceptId?: number } = {}): Promise<void> {
+  const existing = await client.findTeamByName(name, orgId, options);
+  if (existing && existing.id !== options.exceptId) {
+    throw new AttributeError('name', `Org ${orgId} already has a team named "${name}" (id ${existing.id}). Choose another name, or import it: ${importCommand(String(existing.id))}`);
   }
 }
 
-function explain(error: unknown, name: string, orgId: number): unknown {
-  if (isVendorStatus(error, 409, 400) && /name taken/i.test(vendorMessage(error))) {
-    return new AttributeError('name', `Org ${orgId} already has a team named "${name}". Choose another name, or import the existing team: terraform import ${TYPE}.<name> "${name}"`);
+function explain(error: unknown, name: string, orgId: number, importCommand: (id: string) => string): unknown {
+  if (isVendorStatus(error, 409, 400) && /name taken/i.test(vendorMessageOf(error))) {
+    return new AttributeError('name', `Org ${orgId} already has a team named "${name}". Choose another name, or import the existing team: ${importCommand(name)}`);
   }
   return error;
 }
 
-export const team: ResourceDefinition<TeamModel, GrafanaClient> = {
-  typeName: TYPE,
+export const team: ResourceDefinition<TeamModel, GrafanaApi> = {
+  typeName: 'biaccess_grafana_team',
   description: 'A Grafana team. Works with basic auth or an org-Admin service-account token.',
   attributes,
   import: {
     format: 'id | name',
     async parse(id, { client }) {
       const key = id.trim();
-      if (/^\d+$/.test(key)) return { id: Number(key), org_id: await currentOrgId(client) };
-      const found = await findTeamByName(client.http, key);
+      const orgId = String(await client.currentOrgId());
+      if (/^\d+$/.test(key)) return { id: key, org_id: orgId };
+      const found = await client.findTeamByName(key);
       if (!found) throw new Error(`No team named "${key}" in the provider's org.`);
-      return { id: found.id, org_id: await currentOrgId(client) };
+      return { id: String(found.id), org_id: orgId };
     },
   },
 
-  async create({ client, log }, planned) {
-    const orgId = known(planned.org_id) !== undefined ? toInteger(planned.org_id, 'org_id') : await currentOrgId(client);
-    const http = await httpForOrg(client, orgId);
-    const name = planned.name;
-    const existing = await findTeamByName(http, name);
+  async plan({ client, importCommand }, { prior, planned, config }) {
+    // A name another team of the org has fails now, before anything else of the plan is applied.
+    const name = known(planned?.name);
+    if (!planned || name === undefined || name === prior?.name) return;
+    const configuredOrg = config?.org_id ?? null;
+    if (configuredOrg !== null && known(configuredOrg) === undefined) return; // the org is known only at apply
+    const orgId = prior ? grafanaId(prior.org_id, 'org_id') : configuredOrg !== null ? grafanaId(configuredOrg, 'org_id') : await client.currentOrgId();
+    await assertNameFree(client, name, orgId, importCommand, { shared: true, exceptId: prior ? grafanaId(prior.id, 'id') : undefined });
+  },
+
+  async create({ client, importCommand, recordPartial }, planned) {
+    const orgId = await orgOf(client, planned);
     // Refuse to take over a team someone else made (after this check, a found team is ours).
-    if (existing) {
-      throw new AttributeError('name', `Org ${orgId} already has a team named "${name}" (id ${existing.id}). Choose another name, or import it: terraform import ${TYPE}.<name> ${existing.id}`);
-    }
+    await assertNameFree(client, planned.name, orgId, importCommand);
     let created: { teamId: number; uid?: string };
     try {
-      created = await createOnce({
-        attempt: () => http.post<{ teamId: number; uid?: string }>('/api/teams', { name, email: known(planned.email) ?? '' }),
-        findExisting: async () => {
-          const found = await findTeamByName(http, name);
-          return found && { teamId: found.id, uid: found.uid };
-        },
-      });
+      created = await client.createTeam({ name: planned.name, email: known(planned.email) ?? '' }, orgId);
     } catch (error) {
-      throw explain(error, name, orgId);
-    } finally {
-      forgetTeams(http);
+      throw explain(error, planned.name, orgId, importCommand);
     }
-    return undoOnFailure(
-      async () => {
-        await removeCreatorMembership(client, http, created.teamId);
-        const uid = created.uid ?? (await http.get<TeamDto>(`/api/teams/${created.teamId}`)).uid ?? null;
-        return { ...planned, id: created.teamId, uid, org_id: orgId };
-      },
-      () => ignoreNotFound(() => http.delete(`/api/teams/${created.teamId}`)),
-      log,
-    );
+    // The team exists from here on: if a later step fails, Terraform keeps it (tainted) in state.
+    recordPartial({ id: String(created.teamId), uid: created.uid ?? null, org_id: String(orgId) });
+    await removeCreatorMembership(client, created.teamId, orgId);
+    const uid = created.uid ?? (await client.findTeam(created.teamId, orgId))?.uid ?? null;
+    return { ...planned, id: String(created.teamId), uid, org_id: String(orgId) };
   },
 
   async read({ client }, current) {
-    const orgId = toInteger(current.org_id, 'org_id');
-    const http = await httpForOrg(client, orgId);
-    const id = toInteger(current.id, 'id');
-    // One shared search serves every team of the org; a team missing from it is confirmed by id.
-    const found = (await listTeams(http)).find((candidate) => candidate.id === id) ?? (await getOrUndefined<TeamDto>(http, `/api/teams/${id}`));
+    const orgId = grafanaId(current.org_id, 'org_id');
+    const found = await client.findTeam(grafanaId(current.id, 'id'), orgId);
     return found ? { ...current, ...toModel(found, orgId) } : null;
   },
 
-  async update({ client }, prior, planned) {
-    const orgId = toInteger(prior.org_id, 'org_id');
-    const http = await httpForOrg(client, orgId);
+  async update({ client, importCommand }, prior, planned) {
+    const orgId = grafanaId(prior.org_id, 'org_id');
     try {
-      // Both fields every time: the update sets the email column too, so leaving it out would clear it.
-      await http.put(`/api/teams/${toInteger(prior.id, 'id')}`, { name: planned.name, email: known(planned.email) ?? '' });
+      await client.updateTeam(grafanaId(prior.id, 'id'), { name: planned.name, email: known(planned.email) ?? '' }, orgId);
     } catch (error) {
-      throw explain(error, planned.name, orgId);
-    } finally {
-      forgetTeams(http);
+      throw explain(error, planned.name, orgId, importCommand);
     }
-    return { ...planned, id: prior.id, uid: prior.uid, org_id: orgId };
+    return { ...planned, id: prior.id, uid: prior.uid, org_id: String(orgId) };
   },
 
   async delete({ client }, current) {
-    const http = await httpForOrg(client, toInteger(current.org_id, 'org_id'));
-    await ignoreNotFound(() => http.delete(`/api/teams/${toInteger(current.id, 'id')}`));
-    forgetTeams(http);
-    http.invalidate('/api/access-control');
+    await client.deleteTeam(grafanaId(current.id, 'id'), grafanaId(current.org_id, 'org_id'));
   },
 };

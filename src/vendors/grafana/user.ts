@@ -1,24 +1,9 @@
 // biaccess_grafana_user: a global Grafana user (server-admin API, basic auth only).
-import { AttributeError, type Attributes, type ResourceDefinition } from '../../framework/definitions';
+import { AttributeError, known, type Attributes, type ResourceDefinition } from '../../framework/definitions';
+import { isVendorStatus, vendorMessageOf } from '../../framework/http';
 import { minLength } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
-import {
-  createOnce,
-  forgetUsers,
-  getUser,
-  ignoreNotFound,
-  isVendorStatus,
-  known,
-  listUsers,
-  lookupUser,
-  requireServerAdmin,
-  toInteger,
-  undoOnFailure,
-  vendorMessage,
-  type GrafanaClient,
-} from './client';
-
-const TYPE = 'biaccess_grafana_user';
+import { grafanaId, type GrafanaApi } from './client';
 
 interface UserModel {
   [attribute: string]: CtyValue;
@@ -32,7 +17,7 @@ interface UserModel {
 }
 
 const attributes: Attributes = {
-  id: { type: 'number', computed: true, description: 'Numeric user id (use it as `user_id` elsewhere).' },
+  id: { type: 'string', computed: true, description: 'User id (use it as `user_id` elsewhere).' },
   uid: { type: 'string', computed: true, description: 'User uid (Grafana 10+; empty on older versions).' },
   email: { type: 'string', required: true, validators: [minLength(1)], description: 'Email address; unique in Grafana.' },
   login: {
@@ -52,37 +37,38 @@ const attributes: Attributes = {
   is_admin: { type: 'bool', default: false, description: 'Whether the user is a Grafana server admin.' },
 };
 
-async function setServerAdmin(client: GrafanaClient, id: number, isAdmin: boolean): Promise<void> {
-  await client.http.put(`/api/admin/users/${id}/permissions`, { isGrafanaAdmin: isAdmin });
-}
-
 /** Grafana rewrites an empty login to the email, so "unset" and "equal to the email" are the same. */
 function loginFor(model: UserModel): string {
   return known(model.login) ?? model.email;
 }
 
-export const user: ResourceDefinition<UserModel, GrafanaClient> = {
-  typeName: TYPE,
+export const user: ResourceDefinition<UserModel, GrafanaApi> = {
+  typeName: 'biaccess_grafana_user',
   description: 'A Grafana user (global, across orgs). Needs basic auth of a Grafana server admin.',
   attributes,
   import: {
     format: 'id | login | email',
-    async parse(id, { client }) {
-      requireServerAdmin(client, TYPE);
+    async parse(id, { client, typeName }) {
+      client.requireServerAdmin(typeName);
       const key = id.trim();
       if (/^\d+$/.test(key)) {
-        const byId = await getUser(client, Number(key));
-        if (byId) return { id: byId.id };
+        const byId = await client.getUser(Number(key));
+        if (byId) return { id: String(byId.id) };
       }
       // A numeric login is possible too: fall back to the lookup.
-      const found = await lookupUser(client, key);
+      const found = await client.lookupUser(key);
       if (!found) throw new Error(`No Grafana user has the id, login or email "${key}".`);
-      return { id: found.id };
+      return { id: String(found.id) };
     },
   },
 
-  async create({ client, log }, planned) {
-    requireServerAdmin(client, TYPE);
+  async plan({ client, typeName }) {
+    // A token can never manage global users: fail at plan, before anything else is applied.
+    client.requireServerAdmin(typeName);
+  },
+
+  async create({ client, typeName, importCommand, recordPartial }, planned) {
+    client.requireServerAdmin(typeName);
     const email = planned.email;
     const login = loginFor(planned);
     const name = known(planned.name as string | null) ?? '';
@@ -90,58 +76,48 @@ export const user: ResourceDefinition<UserModel, GrafanaClient> = {
     // With the login unset it is the email, and the clash is the email's.
     const keys = known(planned.login) === undefined ? ([['email', email]] as const) : ([['login', login], ['email', email]] as const);
     for (const [attribute, key] of keys) {
-      const existing = await lookupUser(client, key);
+      const existing = await client.lookupUser(key);
       if (existing) {
-        throw new AttributeError(
-          attribute,
-          `A Grafana user with the login or email "${key}" already exists (id ${existing.id}). Import it instead: terraform import ${TYPE}.<name> ${existing.id}`,
-        );
+        throw new AttributeError(attribute, `A Grafana user with the login or email "${key}" already exists (id ${existing.id}). Import it instead: ${importCommand(String(existing.id))}`);
       }
     }
     let id: number;
     try {
-      id = await createOnce({
-        attempt: async () => (await client.http.post<{ id: number }>('/api/admin/users', { name, email, login, password: planned.password })).id,
-        // Found by login with our email: the failed attempt went through.
-        findExisting: async () => {
-          const found = await lookupUser(client, login);
-          return found && found.email.toLowerCase() === email.toLowerCase() ? found.id : undefined;
-        },
-      });
+      id = await client.createUser({ name, email, login, password: planned.password ?? '' });
     } catch (error) {
       if (isVendorStatus(error, 412)) {
-        throw new AttributeError('login', `Grafana refused the user: ${vendorMessage(error)}. Import the existing user instead: terraform import ${TYPE}.<name> ${login}`);
+        throw new AttributeError('login', `Grafana refused the user: ${vendorMessageOf(error)}. Import the existing user instead: ${importCommand(login)}`);
       }
-      if (isVendorStatus(error, 400) && /password/i.test(vendorMessage(error))) {
-        throw new AttributeError('password', `Grafana refused the password: ${vendorMessage(error)}`);
+      if (isVendorStatus(error, 400) && /password/i.test(vendorMessageOf(error))) {
+        throw new AttributeError('password', `Grafana refused the password: ${vendorMessageOf(error)}`);
       }
       throw error;
-    } finally {
-      forgetUsers(client);
     }
-    // The user exists now: if finishing fails, remove it so that state (no user) matches Grafana.
-    return undoOnFailure(
-      async () => {
-        if (planned.is_admin) await setServerAdmin(client, id, true);
-        const profile = await getUser(client, id);
-        return { ...planned, id, uid: profile?.uid ?? null, name: profile?.name ?? name };
-      },
-      () => ignoreNotFound(() => client.http.delete(`/api/admin/users/${id}`)),
-      log,
-    );
+    // The user exists from here on: if a later step fails, Terraform keeps it (tainted) in state,
+    // as Grafana then has it.
+    recordPartial({ id: String(id), name, is_admin: false });
+    try {
+      if (planned.is_admin) await client.setServerAdmin(id, true);
+    } catch (error) {
+      const profile = await client.getUser(id).catch(() => undefined);
+      if (profile) recordPartial({ uid: profile.uid ?? null, name: profile.name, is_admin: profile.isGrafanaAdmin });
+      throw error;
+    }
+    const profile = await client.getUser(id);
+    return { ...planned, id: String(id), uid: profile?.uid ?? null, name: profile?.name ?? name };
   },
 
-  async read({ client }, current) {
-    requireServerAdmin(client, TYPE);
-    const id = toInteger(current.id, 'id');
+  async read({ client, typeName }, current) {
+    client.requireServerAdmin(typeName);
+    const id = grafanaId(current.id, 'id');
     // One shared list read serves every user in a refresh; a user missing from it is confirmed by id.
-    const hit = (await listUsers(client)).find((candidate) => candidate.id === id);
-    const found = hit ? { ...hit, isGrafanaAdmin: hit.isAdmin } : await getUser(client, id);
+    const hit = (await client.listUsers()).find((candidate) => candidate.id === id);
+    const found = hit ? { ...hit, isGrafanaAdmin: hit.isAdmin } : await client.getUser(id);
     if (!found) return null;
     const loginIsDefault = current.login == null && found.login.toLowerCase() === found.email.toLowerCase();
     return {
       ...current,
-      id: found.id,
+      id: String(found.id),
       uid: found.uid ?? null,
       email: found.email,
       login: loginIsDefault ? null : found.login,
@@ -150,55 +126,52 @@ export const user: ResourceDefinition<UserModel, GrafanaClient> = {
     };
   },
 
-  async update({ client }, prior, planned) {
-    requireServerAdmin(client, TYPE);
-    const id = toInteger(prior.id, 'id');
+  async update({ client, typeName, recordPartial }, prior, planned) {
+    client.requireServerAdmin(typeName);
+    const id = grafanaId(prior.id, 'id');
     const login = loginFor(planned);
     const name = known(planned.name as string | null) ?? '';
     try {
       if (planned.email !== prior.email || login !== loginFor(prior) || name !== (known(prior.name as string | null) ?? '')) {
-        // Always login, email and name together: an update without login renames the login to the email.
-        const response = await client.http.put<{ message?: string } | undefined>(`/api/users/${id}`, { email: planned.email, login, name });
-        if (/verification/i.test(response?.message ?? '')) {
+        const answer = await client.updateUser(id, { email: planned.email, login, name });
+        if (/verification/i.test(answer)) {
           throw new AttributeError(
             'email',
             `Grafana did not change the user: it sent a verification email to ${planned.email} (verify_email_enabled) and changes the email only once the user confirms it. Apply again after that.`,
           );
         }
+        recordPartial({ email: planned.email, login: planned.login, name: planned.name });
       }
       if (planned.password !== prior.password && planned.password !== null) {
-        await client.http.put(`/api/admin/users/${id}/password`, { password: planned.password });
+        await client.setPassword(id, planned.password);
+        recordPartial({ password: planned.password });
       }
-      if (planned.is_admin !== prior.is_admin) await setServerAdmin(client, id, planned.is_admin);
+      if (planned.is_admin !== prior.is_admin) await client.setServerAdmin(id, planned.is_admin);
     } catch (error) {
       throw await explainUpdateFailure(client, id, planned, login, error);
-    } finally {
-      forgetUsers(client);
     }
     return { ...planned, id: prior.id, uid: prior.uid };
   },
 
-  async delete({ client }, current) {
-    requireServerAdmin(client, TYPE);
-    await ignoreNotFound(() => client.http.delete(`/api/admin/users/${toInteger(current.id, 'id')}`));
-    // Deleting a user also drops its org and team memberships and permissions.
-    client.http.invalidate();
+  async delete({ client, typeName }, current) {
+    client.requireServerAdmin(typeName);
+    await client.deleteUser(grafanaId(current.id, 'id'));
   },
 };
 
 /** Login/email clashes come back as 409 or (some versions) 500; either way name the attribute. */
-async function explainUpdateFailure(client: GrafanaClient, id: number, planned: UserModel, login: string, error: unknown): Promise<unknown> {
+async function explainUpdateFailure(client: GrafanaApi, id: number, planned: UserModel, login: string, error: unknown): Promise<unknown> {
   if (error instanceof AttributeError) return error;
-  if (isVendorStatus(error, 409) || isVendorStatus(error, 500)) {
+  if (isVendorStatus(error, 409, 500)) {
     for (const [attribute, key] of [['login', login], ['email', planned.email]] as const) {
-      const holder = await lookupUser(client, key).catch(() => undefined);
+      const holder = await client.lookupUser(key).catch(() => undefined);
       if (holder && holder.id !== id) {
-        return new AttributeError(attribute, `The ${attribute} "${key}" already belongs to another Grafana user (id ${holder.id}): ${vendorMessage(error)}`);
+        return new AttributeError(attribute, `The ${attribute} "${key}" already belongs to another Grafana user (id ${holder.id}): ${vendorMessageOf(error)}`);
       }
     }
   }
-  if (isVendorStatus(error, 400) && /password/i.test(vendorMessage(error))) {
-    return new AttributeError('password', `Grafana refused the password: ${vendorMessage(error)}`);
+  if (isVendorStatus(error, 400) && /password/i.test(vendorMessageOf(error))) {
+    return new AttributeError('password', `Grafana refused the password: ${vendorMessageOf(error)}`);
   }
   return error;
 }

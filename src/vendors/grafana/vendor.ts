@@ -1,8 +1,10 @@
 // Grafana: provider block, API client, resources and data sources.
-import type { Attributes, VendorDefinition } from '../../framework/definitions';
+import type { Attributes } from '../../framework/definitions';
 import { VendorConfigError } from '../../framework/definitions';
 import { baseUrlSetting, requiredSetting } from '../../framework/config';
-import { createGrafanaClient, type GrafanaClient } from './client';
+import type { Vendor } from '../vendor';
+import { grafanaAccess } from './access';
+import { GrafanaApi } from './client';
 import { dashboardPermission } from './dashboard-permission';
 import { dataSourcePermission } from './data-source-permission';
 import { dashboardLookup } from './data-dashboard';
@@ -16,15 +18,14 @@ import { team } from './team';
 import { teamMember } from './team-member';
 import { user } from './user';
 
-export type { GrafanaClient } from './client';
 
 const config: Attributes = {
   url: { type: 'string', optional: true, env: 'GRAFANA_URL', description: 'Base URL of the Grafana server, e.g. https://grafana.example.com.' },
   auth: { type: 'string', optional: true, sensitive: true, env: 'GRAFANA_AUTH', description: '`user:password` for basic auth (needed for server-admin resources such as users), anything else is a service-account token.' },
-  org_id: { type: 'number', optional: true, env: 'GRAFANA_ORG_ID', description: 'Organization to act in (sent as X-Grafana-Org-Id); defaults to the credentials\' current org.' },
+  org_id: { type: 'string', optional: true, env: 'GRAFANA_ORG_ID', description: 'Id of the organization to act in (sent as X-Grafana-Org-Id); defaults to the credentials\' current org.' },
 };
 
-export const grafana: VendorDefinition<GrafanaClient> = {
+export const grafana: Vendor<GrafanaApi> = {
   name: 'grafana',
   description: 'Grafana connection.',
   config,
@@ -35,8 +36,10 @@ export const grafana: VendorDefinition<GrafanaClient> = {
     if (orgId !== undefined && !(Number.isInteger(orgId) && orgId > 0)) {
       throw new VendorConfigError('org_id', 'grafana.org_id must be a positive whole number');
     }
-    return createGrafanaClient({ baseUrl, auth, orgId, log: runtime.log });
+    return new GrafanaApi({ baseUrl, auth, orgId, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
+  access: grafanaAccess,
+  emulator: () => import('./emulator-module').then((module) => module.grafanaEmulator),
   resources: [user, orgMember, team, teamMember, dashboardPermission, folderPermission, dataSourcePermission],
   dataSources: [userLookup, teamLookup, dashboardLookup, folderLookup, dataSourceLookup],
 };
