@@ -127,9 +127,11 @@ export class GrafanaAccess implements AccessAdapter {
       await this.api.setTeamMemberLevel(teamId, userId, wanted.admin === true);
     } catch (error) {
       if (added === 'member already') throw error;
+      // The member exists now: report it as Grafana has it (the failed step may still have landed).
+      const actual = (await this.api.teamMembers(teamId, { fresh: true }).catch(() => undefined))?.find((member) => member.userId === userId);
       throw new PartialWriteError<Membership>(
-        `${error instanceof Error ? error.message : String(error)}\n\nThe user was added to team ${teamId} as a plain member, but making them a team admin failed.`,
-        teamMembership(teamId, userId, false),
+        `${error instanceof Error ? error.message : String(error)}\n\nThe user was added to team ${teamId}, but setting their team admin flag failed.`,
+        teamMembership(teamId, userId, actual?.permission === 4),
       );
     }
   }

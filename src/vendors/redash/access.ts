@@ -66,9 +66,13 @@ export class RedashAccess implements AccessAdapter {
           try {
             await api.setViewOnly(Number(groupId), link.dataSourceId, true);
           } catch (error) {
+            // The link exists now: report it as Redash has it (the failed step may still have landed).
+            const actual = await api.linkFromDataSource(Number(groupId), link.dataSourceId).catch(() => undefined);
+            const viewOnly = actual?.viewOnly === true;
             throw new PartialWriteError<Grant>(
-              `${error instanceof Error ? error.message : String(error)}\n\nThe group was given access to data source ${link.dataSourceId} but the second step, making it view-only, failed: the group has FULL access to it until the next apply replaces it.`,
-              dataSourceGrant(Number(groupId), link.dataSourceId, false),
+              `${error instanceof Error ? error.message : String(error)}\n\nThe group was given access to data source ${link.dataSourceId} but the second step, making it view-only, failed` +
+                (viewOnly ? '.' : ': the group has FULL access to it until the next apply replaces it.'),
+              dataSourceGrant(Number(groupId), link.dataSourceId, viewOnly),
             );
           }
         },
