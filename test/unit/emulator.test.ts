@@ -179,7 +179,7 @@ describe('Emulator', () => {
   });
 
   describe('a request its client gave up on during latency', () => {
-    const LATENCY_MS = 300;
+    const LATENCY_MS = 150;
 
     /** Sends a request and, once the emulator has it (and is delaying it), gives up on it. */
     async function abandon(pathName: string, init: RequestInit = {}): Promise<void> {
