@@ -37,10 +37,16 @@ export interface RequestLogEntry {
   at: number;
   /** Answered by an injected fault instead of the handler. */
   faulted: boolean;
+  /**
+   * Set when the client closed the connection before the request was handled (it gave up during
+   * injected latency, say): the request took no fault, ran no handler and got no answer, and
+   * `status` is 499 (nginx's "client closed request"). Absent on every answered request.
+   */
+  abandoned?: true;
 }
 
 export interface FaultOptions {
-  /** Delay before every request is handled (routed or not). */
+  /** Delay before every request is handled (routed or not), as set when the request arrived. */
   latencyMs?: number;
   /** Share (0..1) of routed requests answered with one of failureStatuses without running the handler. */
   failureRate?: number;
@@ -67,6 +73,7 @@ export interface RequestFilter {
   /** A string matches the whole path; a RegExp is tested against it. */
   path?: string | RegExp;
   faulted?: boolean;
+  abandoned?: boolean;
 }
 
 interface Route {
@@ -79,6 +86,20 @@ interface Route {
 interface ScheduledFailure {
   status: number;
   retryAfterSeconds?: number;
+}
+
+/** nginx's "client closed request": logged, never sent, for a request whose client left before it was handled. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * How many times faults, state and request log were cleared. A request remembers the counts it
+ * arrived under, so one still in flight from an earlier test (its client slower than the test)
+ * cannot take the next test's faults, change its fresh state or appear in its cleared log.
+ */
+interface Generations {
+  faults: number;
+  state: number;
+  log: number;
 }
 
 /**
@@ -98,6 +119,7 @@ export abstract class Emulator<State> {
   private faults: FaultOptions = {};
   private random: () => number = Math.random;
   private readonly scheduledFailures: ScheduledFailure[] = [];
+  private readonly generations: Generations = { faults: 0, state: 0, log: 0 };
 
   constructor(options: EmulatorOptions) {
     this.name = options.name;
@@ -127,8 +149,12 @@ export abstract class Emulator<State> {
     return structuredClone(this.state);
   }
 
-  /** Back to `initialState()` (persisted when there is a state file). */
+  /**
+   * Back to `initialState()` (persisted when there is a state file). Requests already received
+   * are answered 503 without running their handler: they belong to whoever used the old state.
+   */
   resetState(): void {
+    this.generations.state++;
     this.currentState = this.initialState();
     this.persist();
   }
@@ -205,7 +231,9 @@ export abstract class Emulator<State> {
     return this.requests.filter((entry) => matchesFilter(entry, filter)).length;
   }
 
+  /** Empties the log; requests already received stay out of it. */
   clearRequestLog(): void {
+    this.generations.log++;
     this.requests.length = 0;
   }
 
@@ -225,18 +253,40 @@ export abstract class Emulator<State> {
     for (let i = 0; i < count; i++) this.scheduledFailures.push({ status, retryAfterSeconds });
   }
 
-  /** Turns off faults and drops failures scheduled with failNext. */
+  /**
+   * Turns off faults and drops failures scheduled with failNext. Requests already received take
+   * no fault afterwards, not even one scheduled later: those are for the requests that follow.
+   */
   clearFaults(): void {
+    this.generations.faults++;
     this.setFaults({});
     this.scheduledFailures.length = 0;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const arrivedAt = Date.now();
+    const arrivedUnder = { ...this.generations };
+    const latencyMs = this.faults.latencyMs;
+    const connection = watchConnection(res);
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-    const rawBody = await readBody(req);
-    if (this.faults.latencyMs) await sleep(this.faults.latencyMs);
+    const log = (status: number, faulted: boolean, abandoned?: true) => {
+      if (arrivedUnder.log !== this.generations.log) return;
+      const entry: RequestLogEntry = { method, path: url.pathname, query: url.search.slice(1), status, at: arrivedAt, faulted };
+      this.requests.push(abandoned ? { ...entry, abandoned } : entry);
+    };
+
+    let rawBody: string;
+    try {
+      rawBody = await readBody(req);
+    } catch (error) {
+      if (!connection.closed) throw error;
+      rawBody = '';
+    }
+    if (latencyMs) await connection.closedOrDelay(latencyMs);
+    // A client that gave up (timed out during latency, say) must not take a fault meant for a
+    // later request, nor change state behind the back of whoever comes next; nobody reads the answer.
+    if (connection.closed) return log(CLIENT_CLOSED_REQUEST, false, true);
 
     const request: EmulatorRequest = { method, path: url.pathname, query: url.searchParams, params: {}, headers: req.headers, body: undefined };
     const { route, params, pathMatched } = this.match(method, url.pathname);
@@ -244,11 +294,12 @@ export abstract class Emulator<State> {
 
     let response: EmulatorResponse | undefined;
     let faulted = false;
+    if (arrivedUnder.state !== this.generations.state) response = this.errorResponse(503, 'emulator state was reset while the request waited');
     const parsed = parseBody(rawBody, req.headers['content-type']);
     if (parsed.ok) request.body = parsed.value;
-    else response = this.errorResponse(400, 'bad request data');
+    else response ??= this.errorResponse(400, 'bad request data');
 
-    if (!response && route) {
+    if (!response && route && arrivedUnder.faults === this.generations.faults) {
       response = this.takeFault();
       faulted = response !== undefined;
     }
@@ -273,7 +324,7 @@ export abstract class Emulator<State> {
         response = this.errorResponse(500, 'Internal Server Error');
       }
     }
-    this.requests.push({ method, path: url.pathname, query: url.search.slice(1), status: response.status, at: arrivedAt, faulted });
+    log(response.status, faulted);
     send(res, response);
   }
 
@@ -345,6 +396,7 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
 function matchesFilter(entry: RequestLogEntry, filter: RequestFilter): boolean {
   if (filter.method && entry.method !== filter.method.toUpperCase()) return false;
   if (filter.faulted !== undefined && entry.faulted !== filter.faulted) return false;
+  if (filter.abandoned !== undefined && (entry.abandoned === true) !== filter.abandoned) return false;
   if (typeof filter.path === 'string' && entry.path !== filter.path) return false;
   if (filter.path instanceof RegExp && !filter.path.test(entry.path)) return false;
   return true;
@@ -356,6 +408,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    req.on('close', () => reject(new Error('connection closed before the whole body arrived'))); // no-op after 'end'
   });
 }
 
@@ -403,6 +456,28 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether the client closed the connection before the response was sent. */
+function watchConnection(res: http.ServerResponse): { readonly closed: boolean; closedOrDelay(ms: number): Promise<void> } {
+  let closed = false;
+  const onClose = () => {
+    if (!res.writableEnded) closed = true;
+  };
+  res.once('close', onClose);
+  return {
+    get closed() {
+      return closed || res.destroyed;
+    },
+    closedOrDelay(ms) {
+      return new Promise((resolve) => {
+        if (closed) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          res.off('close', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        res.once('close', done);
+      });
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // Serves a PluginProvider to Terraform over plugin protocol 6: go-plugin handshake on stdout,
-// mutual TLS with Terraform's client certificate, gRPC on a unix socket.
+// mutual TLS with Terraform's client certificate, gRPC on a unix socket. Or, for tests and
+// debugging, inside a running process that Terraform reattaches to (TF_REATTACH_PROVIDERS).
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,25 +69,12 @@ export async function serve(provider: PluginProvider, options: ServeOptions = {}
   console.log = console.info = (...args: unknown[]) => log(args.map(String).join(' '));
 
   const certificate = createServerCertificate();
-  const services = loadServices();
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 });
-  server.addService(services.provider, providerHandlers(provider, log));
-
-  const socketDir = mkdtempSync(join(tmpdir(), 'biaccess-plugin-'));
-  const socketPath = join(socketDir, 'plugin.sock');
-  const cleanUp = () => rmSync(socketDir, { recursive: true, force: true });
-  process.on('exit', cleanUp);
-  const shutdown =
-    options.onShutdown ??
-    (() => {
-      server.forceShutdown();
-      process.exit(0);
-    });
-  server.addService(services.controller, {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
-      callback(null, {});
-      setImmediate(shutdown);
-    },
+  const { socketDir, socketPath } = newSocketPath();
+  process.on('exit', () => rmSync(socketDir, { recursive: true, force: true }));
+  const server: grpc.Server = createServer(provider, log, () => {
+    if (options.onShutdown) return options.onShutdown();
+    server.forceShutdown();
+    process.exit(0);
   });
 
   const credentials = grpc.ServerCredentials.createSsl(
@@ -94,11 +82,99 @@ export async function serve(provider: PluginProvider, options: ServeOptions = {}
     [{ private_key: Buffer.from(certificate.privateKeyPem), cert_chain: Buffer.from(certificate.certificatePem) }],
     true,
   );
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socketPath}`, credentials, (error) => (error ? reject(error) : resolve())),
-  );
+  await bind(server, socketPath, credentials);
   process.stdout.write(
     `${CORE_PROTOCOL_VERSION}|${PLUGIN_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${certificate.handshakeField}\n`,
+  );
+}
+
+export interface ReattachOptions {
+  /**
+   * The provider's full source address, e.g. `registry.terraform.io/<namespace>/<type>`:
+   * Terraform uses the reattached server for this provider instead of installing one.
+   */
+  address: string;
+  /** Where failures of provider calls are reported; default stderr. */
+  log?: (message: string) => void;
+}
+
+export interface ReattachedProvider {
+  /** The value of TF_REATTACH_PROVIDERS that points Terraform at this server. */
+  readonly reattachProviders: string;
+  /** Stops the server (closing Terraform's connections) and removes the socket directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a PluginProvider from this process for Terraform to reattach to, so that no provider
+ * process starts per Terraform command. go-plugin's reattach path sets up no TLS, so this is
+ * plaintext gRPC on a unix socket in a fresh private directory. Nothing is printed and no signal
+ * is handled: the process is not Terraform's. With "Test": true Terraform never kills it, and a
+ * Shutdown call is answered without stopping anything; every Terraform provider instance opens
+ * its own connection to the same server.
+ */
+export async function serveForReattach(provider: PluginProvider, options: ReattachOptions): Promise<ReattachedProvider> {
+  const log = options.log ?? ((message: string) => process.stderr.write(message + '\n'));
+  const { socketDir, socketPath } = newSocketPath();
+  const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
+  const server = createServer(provider, log, () => {});
+  try {
+    await bind(server, socketPath, grpc.ServerCredentials.createInsecure());
+  } catch (error) {
+    server.forceShutdown();
+    removeSocketDir();
+    throw error;
+  }
+  const reattachProviders = JSON.stringify({
+    [options.address]: {
+      Protocol: 'grpc',
+      ProtocolVersion: PLUGIN_PROTOCOL_VERSION,
+      Pid: process.pid,
+      Test: true,
+      Addr: { Network: 'unix', String: socketPath },
+    },
+  });
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      // Graceful first, so a call still running can answer; a connection held open past the
+      // grace time (a Terraform process that is still running) is cut.
+      const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        removeSocketDir();
+        resolve();
+      });
+    });
+  return { reattachProviders, close: () => (closed ??= close()) };
+}
+
+const CLOSE_GRACE_MS = 1000;
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** A private directory for the socket, so no other user can connect to it. */
+function newSocketPath(): { socketDir: string; socketPath: string } {
+  const socketDir = mkdtempSync(join(tmpdir(), 'biaccess-plugin-'));
+  return { socketDir, socketPath: join(socketDir, 'plugin.sock') };
+}
+
+/** The provider and go-plugin controller services; `onShutdown` runs after Shutdown is answered. */
+function createServer(provider: PluginProvider, log: (message: string) => void, onShutdown: () => void): grpc.Server {
+  const services = loadServices();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  server.addService(services.provider, providerHandlers(provider, log));
+  server.addService(services.controller, {
+    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
+      callback(null, {});
+      setImmediate(onShutdown);
+    },
+  });
+  return server;
+}
+
+function bind(server: grpc.Server, socketPath: string, credentials: grpc.ServerCredentials): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${socketPath}`, credentials, (error) => (error ? reject(error) : resolve())),
   );
 }
 

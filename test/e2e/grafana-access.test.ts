@@ -1,7 +1,6 @@
 // Grafana users, org members, teams and team members under the real Terraform, against the
 // emulator. Steps build on each other (one working directory, one emulator), as a user's session
 // would: create, refresh, update in place, drift, deletion outside Terraform, import, destroy.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
 import { grafanaApi, type GrafanaApi, whileChangingByHand } from '../support/grafana-api';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
@@ -129,13 +128,13 @@ beforeAll(async () => {
   // A team made by hand, with a member nobody declared.
   sharedTeamId = (await admin.ok('POST', '/api/teams', { name: 'Shared' })).teamId;
   await admin.ok('POST', `/api/teams/${sharedTeamId}/members`, { userId: carolId });
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', configuration(initial));
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

@@ -1,7 +1,6 @@
 // Grafana under failure and misuse: with 20% of calls failing (500 or 429) and some responses
 // lost after the write happened, apply converges with nothing lost or duplicated; bad input is
 // refused with the attribute and the allowed values, at plan time where Terraform allows it.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
 import { grafanaApi, type GrafanaApi } from '../support/grafana-api';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
@@ -81,13 +80,13 @@ beforeAll(async () => {
   await admin.ok('POST', '/api/dashboards/db', { dashboard: { uid: 'busy-dash', title: 'Busy' } });
   await admin.ok('POST', '/api/datasources', { name: 'busy', type: 'loki', uid: 'busy-ds' });
   await admin.ok('POST', `/api/access-control/dashboards/busy-dash/users/${bystanderId}`, { permission: 'Admin' });
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', busyConfiguration());
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

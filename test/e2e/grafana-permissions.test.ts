@@ -1,7 +1,6 @@
 // Grafana dashboard, folder and data source permissions under the real Terraform, against an
 // Enterprise emulator: one grant per resource, changed in place, drift and deletion, grants made
 // by others (before and during the apply, and inherited from folders) never touched, import, destroy.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { GrafanaEmulator, type EmulatedPermission, type PermissionResource } from '../../src/vendors/grafana/emulator';
 import { grafanaApi, type GrafanaApi, whileChangingByHand } from '../support/grafana-api';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
@@ -148,13 +147,13 @@ beforeAll(async () => {
   await setGrant('folders', 'team-folder', `users/${users.ann}`, 'Admin');
   await setGrant('dashboards', 'wide', `users/${users.eve}`, 'Admin');
   await setGrant('datasources', 'warehouse-uid', `users/${users.dot}`, 'Query');
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', configuration(initial));
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

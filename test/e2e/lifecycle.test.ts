@@ -21,13 +21,13 @@ const itemIdIn = async (address: string) => (await workspace.stateResources()).g
 
 beforeAll(async () => {
   url = await emulator.start();
-  workspace = TerraformWorkspace.create();
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', configuration(item('a', '  name = "alpha"\n  tags = { team = "data" }')));
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

@@ -1,6 +1,5 @@
 // Bad Redash input gets a clear error naming the attribute or the fix (at plan time where the
 // value is known then), and a failed apply leaves nothing half-written: state matches Redash.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
@@ -35,13 +34,13 @@ function flat(text: string): string {
 
 beforeAll(async () => {
   await emulator.start();
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', providerBlock(redashBlock()));
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

@@ -2,7 +2,6 @@
 // hand changes seen by a refresh and undone by apply, objects deleted by hand recreated, CLI
 // import (users by id and by email), and destroy (pending invitations deleted, active users
 // disabled). Steps build on each other in one working directory.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
@@ -149,13 +148,13 @@ const linksOf = (groupId: number, dataSourceId: number) => state().links.filter(
 beforeAll(async () => {
   await emulator.start();
   dashboardId = (await redash('POST', '/api/dashboards', { name: 'Sales Overview' })).id;
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', configuration(initial));
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

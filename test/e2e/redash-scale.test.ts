@@ -1,7 +1,6 @@
 // Redash under load and failure with the real Terraform: many memberships of one user and many
 // links of one group applied in parallel (no lost write, no duplicate), a refresh that shares
 // list reads, and a demo-shaped stack applied while a fifth of all calls fail.
-import { DEFAULT_PROVIDER_ENTRY } from '../../src/install';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
@@ -121,14 +120,14 @@ resource "biaccess_redash_dashboard_share" "cat_kpis" {
 
 beforeAll(async () => {
   await emulator.start();
-  workspace = TerraformWorkspace.create({ entry: DEFAULT_PROVIDER_ENTRY });
+  workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', manyLinksAndMemberships());
   await workspace.terraform(['init']);
 });
 
 afterAll(async () => {
   emulator.clearFaults();
-  workspace?.remove();
+  await workspace?.remove();
   await emulator.stop();
 });
 

@@ -1,11 +1,17 @@
 // Runs the real `terraform` and `cdktf` against the freshly built provider, each test in its
-// own temporary directory with an empty CLI configuration (no registry, no plugin cache).
+// own temporary directory with an empty CLI configuration (no registry, no plugin cache). The
+// provider is either the installed executable or served from the test process itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '../../src/framework/log';
+import { buildProvider } from '../../src/framework/provider';
 import { installProvider } from '../../src/install';
-import { PACKAGE_ROOT } from '../../src/provider-identity';
+import { serveForReattach, type ReattachedProvider } from '../../src/protocol/server';
+import { PACKAGE_ROOT, PROVIDER_HOST, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../src/provider-identity';
+import { vendors } from '../../src/vendors';
+import { testkit } from './testkit/vendor';
 
 /** The provider build with the test vendor (test/support/testkit) added. */
 export const TESTKIT_PROVIDER_ENTRY = join(PACKAGE_ROOT, 'dist', 'test', 'support', 'testkit', 'provider-main.js');
@@ -49,21 +55,84 @@ export function run(command: string, args: string[], options: { cwd: string; env
   });
 }
 
+export interface WorkspaceOptions {
+  /** Provider entry script the installed executable runs; default the testkit build. */
+  entry?: string;
+  env?: Record<string, string>;
+}
+
+export interface InProcessWorkspaceOptions {
+  /**
+   * Serve the provider (the real vendors and the test vendor) from this test process and let
+   * Terraform reattach to it, instead of installing the executable: no provider process start
+   * per Terraform command. Not for tests of the executable itself (its handshake, TLS, signals).
+   */
+  inProcess: true;
+  env?: Record<string, string>;
+}
+
+/**
+ * The in-process provider of this test file. Jest gives each test file its own module registry,
+ * so this is one server per file: started by the first in-process workspace, stopped when the
+ * last one is removed. Every Terraform command of the file is served by the same provider object
+ * in turn; it makes new vendor clients on every ConfigureProvider.
+ */
+let inProcessProvider: { server: Promise<ReattachedProvider>; users: number } | undefined;
+
+function acquireInProcessProvider(): Promise<ReattachedProvider> {
+  inProcessProvider ??= {
+    server: serveForReattach(buildProvider({ typeName: PROVIDER_TYPE, version: PROVIDER_VERSION, vendors: [...vendors, testkit], log: silentLogger }), {
+      address: `${PROVIDER_HOST}/${PROVIDER_SOURCE}`,
+      log: () => {}, // as with the executable, whose stderr only shows under TF_LOG
+    }).catch((error: unknown) => {
+      inProcessProvider = undefined; // the next workspace tries again
+      throw error;
+    }),
+    users: 0,
+  };
+  inProcessProvider.users++;
+  return inProcessProvider.server;
+}
+
+async function releaseInProcessProvider(): Promise<void> {
+  if (!inProcessProvider || --inProcessProvider.users > 0) return;
+  const { server } = inProcessProvider;
+  inProcessProvider = undefined;
+  await (await server).close();
+}
+
 export class TerraformWorkspace {
   readonly env: NodeJS.ProcessEnv;
+  private removed = false;
 
   private constructor(
     readonly dir: string,
     extraEnv: Record<string, string>,
+    private readonly inProcess: boolean,
   ) {
     this.env = terraformEnvironment(dir, extraEnv);
   }
 
-  /** A temporary working directory with the provider installed (lock entry included). */
-  static create(options: { entry?: string; env?: Record<string, string> } = {}): TerraformWorkspace {
+  /**
+   * A temporary working directory with the provider installed (lock entry included), or, with
+   * `inProcess`, one whose environment points Terraform at this test file's in-process provider
+   * (resolves once that provider listens). Call remove() in afterAll: it also stops that provider.
+   */
+  static create(options?: WorkspaceOptions): TerraformWorkspace;
+  static create(options: InProcessWorkspaceOptions): Promise<TerraformWorkspace>;
+  static create(options: WorkspaceOptions | InProcessWorkspaceOptions = {}): TerraformWorkspace | Promise<TerraformWorkspace> {
     const dir = mkdtempSync(join(tmpdir(), 'biaccess-tf-'));
+    if ('inProcess' in options) {
+      return acquireInProcessProvider().then(
+        ({ reattachProviders }) => new TerraformWorkspace(dir, { ...options.env, TF_REATTACH_PROVIDERS: reattachProviders }, true),
+        (error: unknown) => {
+          rmSync(dir, { recursive: true, force: true });
+          throw error;
+        },
+      );
+    }
     installProvider({ workingDir: dir, entry: options.entry ?? TESTKIT_PROVIDER_ENTRY });
-    return new TerraformWorkspace(dir, options.env ?? {});
+    return new TerraformWorkspace(dir, options.env ?? {}, false);
   }
 
   write(fileName: string, content: string): void {
@@ -100,8 +169,12 @@ export class TerraformWorkspace {
     return new Map(resources.filter((r) => r.mode === 'managed').map((r) => [r.address, r.values]));
   }
 
-  remove(): void {
+  /** Deletes the directory; the last in-process workspace of the file also stops the provider. */
+  async remove(): Promise<void> {
     rmSync(this.dir, { recursive: true, force: true });
+    if (!this.inProcess || this.removed) return;
+    this.removed = true;
+    await releaseInProcessProvider();
   }
 }
 

@@ -1,5 +1,6 @@
 // The emulator base: routing, request log, faults, persistence and a clean stop.
 import fs from 'node:fs';
+import type http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,10 +69,21 @@ async function call(baseUrl: string, method: string, pathAndQuery: string, init:
 }
 
 const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' });
+const jsonInit = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 describe('Emulator', () => {
   const emulator = new ItemsEmulator();
   let url: string;
+
+  /** Resolves when the emulator has received the next request (it then waits out any latency). */
+  function received(): Promise<void> {
+    const server = (emulator as unknown as { server: http.Server }).server;
+    return new Promise((resolve) => server.once('request', () => resolve()));
+  }
 
   beforeAll(async () => {
     url = await emulator.start();
@@ -164,6 +176,94 @@ describe('Emulator', () => {
     const startedAt = Date.now();
     await call(url, 'GET', '/unrouted');
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(140);
+  });
+
+  describe('a request its client gave up on during latency', () => {
+    const LATENCY_MS = 150;
+
+    /** Sends a request and, once the emulator has it (and is delaying it), gives up on it. */
+    async function abandon(pathName: string, init: RequestInit = {}): Promise<void> {
+      const client = new AbortController();
+      const arrived = received();
+      const request = fetch(url + pathName, { ...init, signal: client.signal });
+      await arrived;
+      client.abort();
+      await expect(request).rejects.toThrow();
+    }
+
+    async function abandonedPost(name: string): Promise<void> {
+      emulator.setFaults({ latencyMs: LATENCY_MS });
+      await abandon('/items', { method: 'POST', ...jsonInit({ name }) });
+      emulator.setFaults({});
+    }
+
+    test('leaves the next scheduled failure to the next request', async () => {
+      await abandonedPost('given-up');
+      emulator.failNext(1, 503);
+      await sleep(LATENCY_MS + 100); // the abandoned request's latency is over
+      expect((await call(url, 'GET', '/items')).status).toBe(503);
+      expect((await call(url, 'GET', '/items')).status).toBe(200);
+    });
+
+    test('leaves failureRate draws to later requests', async () => {
+      const faults = { failureRate: 0.5, seed: 7 };
+      const statuses = async () => {
+        const seen: number[] = [];
+        for (let i = 0; i < 6; i++) seen.push((await call(url, 'GET', '/items')).status);
+        return seen;
+      };
+      emulator.setFaults({ ...faults, latencyMs: LATENCY_MS });
+      await abandon('/items');
+      // Each of these arrives after the abandoned request and waits out its latency after it.
+      const afterAbandoned = await statuses();
+      emulator.setFaults(faults);
+      const reference = await statuses();
+      expect(afterAbandoned).toEqual(reference); // the same seed, the same draws: none went to the abandoned request
+    });
+
+    test('does not run its handler and is logged as abandoned', async () => {
+      await abandonedPost('given-up');
+      await sleep(LATENCY_MS + 100);
+      await expect(call(url, 'GET', '/items')).resolves.toMatchObject({ status: 200, body: [] });
+      expect(emulator.snapshotState().items).toEqual([]);
+      expect(emulator.requests.map(({ method, path, status, faulted, abandoned }) => ({ method, path, status, faulted, abandoned }))).toEqual([
+        { method: 'POST', path: '/items', status: 499, faulted: false, abandoned: true },
+        { method: 'GET', path: '/items', status: 200, faulted: false, abandoned: undefined },
+      ]);
+      expect(emulator.countRequests({ abandoned: true })).toBe(1);
+      expect(emulator.countRequests({ abandoned: false })).toBe(1);
+    });
+  });
+
+  describe('a request still waiting when the next test resets the emulator', () => {
+    /** Starts a POST that the emulator delays; the caller resets the emulator meanwhile. */
+    async function delayedPost(name: string) {
+      emulator.setFaults({ latencyMs: 200 });
+      const arrived = received();
+      const answer = call(url, 'POST', '/items', json({ name }));
+      await arrived;
+      return { answer };
+    }
+
+    test('takes no failure scheduled after clearFaults()', async () => {
+      const earlier = await delayedPost('earlier'); // it has arrived and waits out its latency
+      emulator.clearFaults();
+      emulator.failNext(1, 500);
+      expect((await earlier.answer).status).toBe(201);
+      expect((await call(url, 'GET', '/items')).status).toBe(500);
+    });
+
+    test('does not change the state after resetState() and is not logged after clearRequestLog()', async () => {
+      const runsBefore = emulator.handlerRuns;
+      const earlier = await delayedPost('earlier');
+      emulator.clearFaults();
+      emulator.clearRequestLog();
+      emulator.resetState();
+      expect((await earlier.answer).status).toBe(503);
+      expect(emulator.snapshotState().items).toEqual([]);
+      expect(emulator.handlerRuns).toBe(runsBefore);
+      expect(emulator.requests).toEqual([]);
+    });
   });
 });
 
