@@ -188,7 +188,10 @@ export class VendorHttpClient {
       const interpreted = this.interpretError?.(error);
       if (interpreted) throw interpreted;
       // A wrong base URL answers 404 everywhere: say so rather than leave a bare "not found".
-      if (error.isNotFound && this.apiCheck && target.path !== this.apiCheck.path) await this.checkApi(error);
+      if (error.isNotFound && this.apiCheck) {
+        if (target.path === this.apiCheck.path) throw this.wrongBaseUrl(error);
+        await this.checkApi(error);
+      }
       throw error;
     } finally {
       // After the write, also when it failed: a 500 may still have changed the object.
@@ -249,17 +252,22 @@ export class VendorHttpClient {
    */
   async checkApi(after?: VendorApiError): Promise<void> {
     if (!this.apiCheck) throw new Error(`${this.vendor} client: no apiCheck is configured, so a 404 cannot be told apart from a wrong base URL`);
-    const { path, hint } = this.apiCheck;
     try {
-      await this.cachedGet(path);
+      await this.cachedGet(this.apiCheck.path);
     } catch (error) {
-      if (error instanceof VendorApiError && (error.isNotFound || (error.status !== undefined && error.status < 400))) {
-        const first = after && after.path !== path ? `${after.message}\n\n` : '';
-        const where = this.baseUrl.replace(/\/\/[^/@]*@/, '//');
-        throw new BaseUrlError(`${first}${error.message}\n\nEvery ${this.vendor} server answers GET ${path}, so ${where} is not the ${this.vendor} API: ${hint}`);
-      }
+      if (error instanceof VendorApiError && error.status !== undefined && error.status < 400) throw this.wrongBaseUrl(error, after);
+      // The check's own 404 was already turned into a BaseUrlError: name the request that raised the question first.
+      if (error instanceof BaseUrlError && after && after.path !== this.apiCheck.path) throw new BaseUrlError(`${after.message}\n\n${error.message}`);
       throw error;
     }
+  }
+
+  /** The API check failed: the base URL does not lead to the vendor's API. */
+  private wrongBaseUrl(checkFailure: VendorApiError, after?: VendorApiError): BaseUrlError {
+    const { path, hint } = this.apiCheck!;
+    const first = after && after.path !== path ? `${after.message}\n\n` : '';
+    const where = this.baseUrl.replace(/\/\/[^/@]*@/, '//');
+    return new BaseUrlError(`${first}${checkFailure.message}\n\nEvery ${this.vendor} server answers GET ${path}, so ${where} is not the ${this.vendor} API: ${hint}`);
   }
 
   /**

@@ -182,9 +182,12 @@ export class GrafanaApi {
 
   // --- org context -------------------------------------------------------------------------------
 
-  /** The org the provider acts in: its org_id, or the credentials' current org. */
+  /**
+   * The org the provider acts in: its org_id, or the credentials' current org. Read from Grafana
+   * either way (once per process), so an org the credentials may not act in fails here, naming
+   * the setting.
+   */
   async currentOrgId(): Promise<number> {
-    if (this.orgId !== undefined) return this.orgId;
     return (await this.http.cachedGet<{ id: number }>('/api/org')).id;
   }
 
