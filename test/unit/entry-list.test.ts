@@ -17,6 +17,8 @@ class FakeList {
   published = 0;
   exists = true;
   failWrites = 0;
+  /** Set when the first write starts. */
+  writeStarted = false;
 
   async read(): Promise<Share[] | undefined> {
     this.reads++;
@@ -25,6 +27,7 @@ class FakeList {
   }
 
   async write(entries: Share[]): Promise<void> {
+    this.writeStarted = true;
     await tick();
     if (this.failWrites > 0) {
       this.failWrites--;
@@ -80,7 +83,7 @@ test('changes arriving while a write runs form the next batch', async () => {
   const list = new FakeList();
   const writer = wholeListWriter(list);
   const first = Promise.all(Array.from({ length: 10 }, (_, i) => writer.set('d1', { user: `a${i}`, level: 'view' })));
-  await new Promise((resolve) => setTimeout(resolve, 20)); // the first batch is being written
+  while (!list.writeStarted) await tick(); // the first batch is being written
   const second = Promise.all(Array.from({ length: 10 }, (_, i) => writer.set('d1', { user: `b${i}`, level: 'view' })));
   await Promise.all([first, second]);
   expect(list.entries).toHaveLength(20);
@@ -158,4 +161,30 @@ test('a list written an entry at a time: one read per batch, copies removed, one
   expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
   expect(calls).toEqual(['remove ann', 'remove ann', 'add ann', 'replace bob view -> edit', 'add cat']);
   expect(list.reads).toBe(1);
+});
+
+test('changes trickling in a few milliseconds apart still share one write; a steady trickle is written after the longest wait', async () => {
+  const list = new FakeList();
+  const writer = wholeListWriter(list);
+  const changes: Array<Promise<boolean>> = [];
+  for (let i = 0; i < 10; i++) {
+    changes.push(writer.set('d1', { user: `u${i}`, level: 'view' }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(changes);
+  expect(list.writes).toBe(1);
+
+  const slow = new FakeList();
+  const slowWriter = new EntryListWriter<Share>({ lockKey: () => 'd2', read: () => slow.read(), key: (entry) => entry.user, writeAll: (_id, entries) => slow.write(entries) }, locks, { quietMs: 25, maxWaitMs: 60 });
+  const trickle: Array<Promise<boolean>> = [];
+  const startedAt = Date.now();
+  for (let i = 0; i < 12; i++) {
+    trickle.push(slowWriter.set('d2', { user: `t${i}`, level: 'view' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await trickle[0];
+  expect(Date.now() - startedAt).toBeLessThan(200); // the first change did not wait for the whole trickle
+  await Promise.all(trickle);
+  expect(slow.entries).toHaveLength(12);
+  expect(slow.writes).toBeGreaterThan(1);
 });
