@@ -43,6 +43,32 @@ test('interrupting an apply leaves state that matches the vendor', async () => {
   expect(new Set(Object.values(emulator.items).map((item) => item.name)).size).toBe(12);
 });
 
+test('Ctrl-C while the vendor answers 503 ends within 5 s: retries stop instead of running out their budget; state matches the vendor', async () => {
+  await workspace.terraform(['destroy', '-auto-approve']);
+  emulator.setFaults({ latencyMs: 400 });
+  const { child, done } = workspace.spawnTerraform(['apply', '-auto-approve', '-parallelism=2']);
+  await waitFor(() => Object.keys(emulator.items).length >= 2, 60_000);
+  // The vendor now fails every request with 503; the client would retry each for up to 20 s.
+  emulator.setFaults({ failureRate: 1, failureStatuses: [503] });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // requests are failing and being retried
+  const interruptedAt = Date.now();
+  process.kill(-child.pid!, 'SIGINT');
+  const result = await done;
+  const tookMs = Date.now() - interruptedAt;
+  emulator.clearFaults();
+
+  expect(result.stdout + result.stderr).toMatch(/Interrupt received|operation canceled|Stopping/i);
+  expect(tookMs).toBeLessThan(5000);
+  const inVendor = Object.values(emulator.items).map((item) => item.id).sort();
+  const inState = [...(await workspace.stateResources()).values()].map((values) => values.id as string).sort();
+  expect(inVendor.length).toBeGreaterThanOrEqual(2);
+  expect(inState).toEqual(inVendor);
+  console.log(`Ctrl-C against a vendor answering 503: terraform exited ${tookMs} ms after the interrupt`);
+
+  await workspace.terraform(['apply', '-auto-approve']);
+  expect(Object.keys(emulator.items)).toHaveLength(12);
+});
+
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
