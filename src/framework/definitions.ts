@@ -47,7 +47,7 @@ export interface HandlerContext<Client> {
   log: Logger;
   /** Aborted when Terraform stops the provider (Ctrl-C); the HTTP base then stops retrying. */
   signal: AbortSignal;
-  /** The Terraform type being handled, e.g. `biaccess_redash_group`. */
+  /** The Terraform type being handled, e.g. `biaccess_acme_group`. */
   typeName: string;
   /** Adds a warning that Terraform shows after the operation (the operation itself goes on). */
   warn(summary: string, detail?: string, attribute?: string): void;
@@ -103,7 +103,7 @@ export interface ImportSpec<Model, Client> {
 }
 
 export interface ResourceDefinition<Model = any, Client = any> {
-  /** Full Terraform type name, e.g. `biaccess_redash_group`. */
+  /** Full Terraform type name, e.g. `biaccess_acme_group`. */
   typeName: string;
   description: string;
   attributes: Attributes;
@@ -145,7 +145,7 @@ export interface DataSourceDefinition<Model = any, Client = any> {
 }
 
 export interface VendorDefinition<Client = any> {
-  /** Name of the provider configuration block, e.g. `redash`; also the resource type infix. */
+  /** Name of the provider configuration block, e.g. `acme`; also the resource type infix. */
   name: string;
   description: string;
   config: Attributes;

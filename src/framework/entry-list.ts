@@ -51,8 +51,8 @@ export interface BatchTiming {
 
 /**
  * Terraform hands the provider up to ten changes at once, but not in the same millisecond: a
- * short quiet period gathers them (measured with 20 grants on one Grafana 8 dashboard: a fixed
- * 15 ms window made 6 list writes on destroy, the quiet period 2).
+ * short quiet period gathers them (measured with 20 grants on one object of a vendor that writes
+ * the whole list: a fixed 15 ms window made 6 list writes on destroy, the quiet period 2).
  */
 const DEFAULT_TIMING: BatchTiming = { quietMs: 25, maxWaitMs: 250 };
 

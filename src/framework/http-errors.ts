@@ -16,7 +16,7 @@ export interface VendorApiErrorDetails {
 
 /**
  * A failed vendor API call. The message names vendor, method, path, status and the vendor's
- * message, e.g. `redash API: POST /api/users returned 400 Bad Request: Email already taken`.
+ * message, e.g. `acme API: POST /api/users returned 400 Bad Request: Email already taken`.
  * It never carries request headers or secrets (deliberately no `cause`: axios errors hold them).
  * A 404 here is only a status: whether an object is gone is decided by the vendor's client
  * (see VendorHttpClient.getIfExists), never by this error alone.

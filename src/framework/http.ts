@@ -42,7 +42,7 @@ export interface RetryOptions {
 }
 
 export interface HttpClientOptions {
-  /** Short vendor name shown in messages, e.g. `redash`. */
+  /** Short vendor name shown in messages, e.g. `acme`. */
   vendor: string;
   /** e.g. `http://127.0.0.1:1234`; a path prefix may follow (`https://host/org-slug`). */
   baseUrl: string;

@@ -3,12 +3,12 @@
 // rejected naming the part at fault.
 import { ImportIdError } from './definitions';
 
-/** The shape of one kind of vendor id, e.g. Redash's numeric ids or Grafana's uids. */
+/** The shape of one kind of vendor id, e.g. numeric ids or uids. */
 export interface IdShape {
   pattern: RegExp;
-  /** e.g. `a numeric Redash id` */
+  /** e.g. `a numeric Acme id` */
   description: string;
-  /** e.g. `numeric Redash ids` */
+  /** e.g. `numeric Acme ids` */
   plural: string;
   example: string;
 }

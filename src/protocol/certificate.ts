@@ -2,7 +2,8 @@
 //
 // Written by hand with node:crypto and a few lines of DER rather than a certificate library:
 // the provider starts 3–5 times per Terraform command, and the libraries measured add 180–370 ms
-// to each start (see the reference notes), while this costs a few milliseconds.
+// to each start (@peculiar/x509 180 ms, selfsigned 300 ms, node-forge 370 ms, measured on 2 vCPUs),
+// while this costs a few milliseconds.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 export interface ServerCertificate {

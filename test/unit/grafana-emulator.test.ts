@@ -1,4 +1,4 @@
-// The Grafana emulator reproduces the API's quirks (reference §2.12), checked with plain HTTP.
+// The Grafana emulator reproduces the API's quirks, checked with plain HTTP.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// The Redash emulator reproduces the behaviour the provider must cope with (vendor-apis.md §1.7),
-// checked with plain HTTP as a client would see it.
+// The Redash emulator reproduces the behaviour the provider must cope with, checked with plain
+// HTTP as a client would see it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

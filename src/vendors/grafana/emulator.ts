@@ -1,8 +1,7 @@
-// An in-process Grafana for tests and the demo: the access-management part of the HTTP API as
-// described in shared/reference/vendor-apis.md §2 (users, orgs, teams, folders, dashboards,
-// data sources, legacy and access-control permissions, service-account tokens), with Grafana's
-// quirks reproduced on purpose (see §2.12). Facts tagged [inf] there are emulated one way and
-// commented where they are.
+// An in-process Grafana for tests and the demo: the access-management part of the HTTP API
+// (users, orgs, teams, folders, dashboards, data sources, legacy and access-control permissions,
+// service-account tokens), with Grafana's quirks reproduced on purpose. Where Grafana's
+// behaviour was inferred rather than observed, the emulator picks one reading and says so ([inf]).
 import { randomBytes } from 'node:crypto';
 import { Emulator, type EmulatorRequest, type EmulatorResponse, type RouteHandler } from '../../emulator/base';
 import type { RunnableEmulator } from '../../emulator/runnable';
@@ -272,6 +271,12 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
     for (let i = 0; i < count; i++) this.lostResponses.push({ method: filter.method?.toUpperCase(), path: filter.path, status });
   }
 
+  /** Also drops responses still scheduled to be lost, so none carries over to the next test. */
+  override clearFaults(): void {
+    super.clearFaults();
+    this.lostResponses.length = 0;
+  }
+
   /** Users with the given login or email (case-insensitive); for duplicate checks in tests. */
   usersMatching(loginOrEmail: string): EmulatedUser[] {
     const wanted = lower(loginOrEmail);
@@ -372,7 +377,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Users (§2.3)
+  // Users (server admin)
 
   private registerUserRoutes(): void {
     this.route('GET', '/api/user', (request) => {
@@ -486,7 +491,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
       const user = found.user;
       const body = request.body ?? {};
       const email = typeof body.email === 'string' ? body.email.trim() : '';
-      // Grafana's handleUpdateUser: an empty login becomes the email (the rename gotcha of §2.3).
+      // Grafana's handleUpdateUser: an empty login becomes the email (updating a user without a login renames it to the email).
       const login = typeof body.login === 'string' && body.login.trim() !== '' ? body.login.trim() : email;
       if (login === '' && email === '') return message(400, 'Validation error, need to specify either username or email');
       const clashes = (value: string) =>
@@ -601,7 +606,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Orgs and org users (§2.4)
+  // Orgs and org users
 
   private membership(orgId: number, userId: number): EmulatedOrgUser | undefined {
     return this.state.orgUsers.find((membership) => membership.orgId === orgId && membership.userId === userId);
@@ -778,7 +783,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Teams (§2.5)
+  // Teams
 
   private registerTeamRoutes(): void {
     this.route('GET', '/api/teams/search', (request) => {
@@ -959,7 +964,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Folders and dashboards (§2.6)
+  // Folders and dashboards
 
   private registerFolderAndDashboardRoutes(): void {
     this.route('POST', '/api/folders', (request) => {
@@ -1132,7 +1137,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Data sources (§2.9)
+  // Data sources
 
   private registerDataSourceRoutes(): void {
     this.route('POST', '/api/datasources', (request) => {
@@ -1176,7 +1181,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Permissions: legacy whole-list (§2.7) and access-control per assignee (§2.8)
+  // Permissions: legacy whole list and access-control per assignee
 
   private registerPermissionRoutes(): void {
     for (const [prefix, resource] of [['/api/dashboards/uid/:uid/permissions', 'dashboards'], ['/api/folders/:uid/permissions', 'folders']] as const) {
@@ -1396,7 +1401,7 @@ export class GrafanaEmulator extends Emulator<GrafanaState> implements RunnableE
       slug: slug(target.title),
       isFolder: permission.resource === 'folders',
       url: permission.resource === 'folders' ? `/dashboards/f/${target.uid}` : `/d/${target.uid}`,
-      // Grafana 9+ reports every item as not inherited, folder grants included (§2.7); Grafana 8's
+      // Grafana 9+ reports every item as not inherited, folder grants included; Grafana 8's
       // ACL tables (emulated with accessControlApi: false) flagged them correctly.
       inherited: this.accessControlApi ? false : inherited,
     };

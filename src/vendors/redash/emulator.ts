@@ -1,6 +1,5 @@
-// A Redash API emulator faithful to the behaviour the provider depends on (vendor-apis.md §1,
-// checklist §1.7): API-key auth answering 404 when refused, users (pending / active / disabled,
-// pagination, search), groups with the built-ins, membership stored on the user without
+// A Redash API emulator faithful to the behaviour the provider depends on: API-key auth
+// answering 404 when refused, users (pending / active / disabled, pagination, search), groups with the built-ins, membership stored on the user without
 // de-duplication, group ↔ data source links that duplicate, dashboards and their ACL, 500 for
 // unknown ids where Redash has no 404, and the per-IP rate limit on user creates and updates.
 import { createHash, randomBytes } from 'node:crypto';
