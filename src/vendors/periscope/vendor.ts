@@ -1,7 +1,10 @@
-// Periscope Data / Sisense for Cloud Data Teams: provider block, API client and (later) resources.
-import type { Attributes, VendorDefinition } from '../../framework/definitions';
+// Periscope Data / Sisense for Cloud Data Teams: provider block and API client; resources arrive
+// with Periscope support.
+import type { Attributes } from '../../framework/definitions';
 import { baseUrlSetting, requiredSetting } from '../../framework/config';
 import { VendorHttpClient } from '../../framework/http';
+import type { Logger } from '../../framework/log';
+import type { Vendor } from '../vendor';
 
 const config: Attributes = {
   // The docs name app.periscopedata.com, every example uses api.periscopedata.com; both serve /api/v1.
@@ -10,11 +13,24 @@ const config: Attributes = {
   api_key: { type: 'string', optional: true, sensitive: true, env: 'PERISCOPE_API_KEY', description: "The site's API key (Settings → Billing and Authentication)." },
 };
 
-export interface PeriscopeClient {
-  http: VendorHttpClient;
+/** The typed Periscope client; its calls arrive with the Periscope resources. */
+export class PeriscopeApi {
+  readonly http: VendorHttpClient;
+
+  constructor(connection: { baseUrl: string; site: string; apiKey: string; log?: Logger; signal?: AbortSignal; userAgent?: string }) {
+    this.http = new VendorHttpClient({
+      vendor: 'periscope',
+      baseUrl: connection.baseUrl,
+      headers: { 'HTTP-X-PARTNER-AUTH': `${connection.site}:${connection.apiKey}` },
+      secrets: [connection.apiKey],
+      log: connection.log,
+      signal: connection.signal,
+      userAgent: connection.userAgent,
+    });
+  }
 }
 
-export const periscope: VendorDefinition<PeriscopeClient> = {
+export const periscope: Vendor<PeriscopeApi> = {
   name: 'periscope',
   description: 'Periscope Data (Sisense for Cloud Data Teams) connection.',
   config,
@@ -22,15 +38,7 @@ export const periscope: VendorDefinition<PeriscopeClient> = {
     const baseUrl = baseUrlSetting('periscope', settings, config.url);
     const site = requiredSetting('periscope', settings, 'site', config.site);
     const apiKey = requiredSetting('periscope', settings, 'api_key', config.api_key);
-    return {
-      http: new VendorHttpClient({
-        vendor: 'periscope',
-        baseUrl,
-        headers: { 'HTTP-X-PARTNER-AUTH': `${site}:${apiKey}` },
-        secrets: [apiKey],
-        log: runtime.log,
-      }),
-    };
+    return new PeriscopeApi({ baseUrl, site, apiKey, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
   resources: [],
   dataSources: [],
