@@ -272,3 +272,14 @@ describe('data sources', () => {
     expect(await dashboardLookup.read(context, { uid: 'one', title: null, folder_uid: null })).toMatchObject({ title: 'Same', folder_uid: '' });
   });
 });
+
+describe('state written when Grafana ids were numbers', () => {
+  test('upgrades to string ids, so configurations and existing state keep working', async () => {
+    const { buildProvider } = await import('../../src/framework/provider');
+    const provider = buildProvider({ typeName: 'biaccess', version: '0.0.0', vendors: [grafana], log: silentLogger });
+    const member = await provider.upgradeResourceState('biaccess_grafana_team_member', 0, { id: '3/42', team_id: 3, user_id: 42, admin: true });
+    expect(member).toEqual({ upgradedState: { id: '3/42', team_id: '3', user_id: '42', admin: true }, diagnostics: [] });
+    const teamState = await provider.upgradeResourceState('biaccess_grafana_team', 0, { id: 7, uid: 'u', name: 'T', email: null, org_id: 1 });
+    expect(teamState.upgradedState).toEqual({ id: '7', uid: 'u', name: 'T', email: null, org_id: '1' });
+  });
+});

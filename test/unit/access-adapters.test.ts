@@ -1,0 +1,110 @@
+// Every vendor's access adapter, used as the cross-vendor tools use it: without Terraform, built
+// from the vendor registry (connect, then access) against the vendor's emulator, and held to one
+// contract: principals and objects are listed, memberships and grants at every level the vendor
+// offers are set, found, listed and removed, and ids are strings throughout.
+import type { AccessAdapter, ObjectKind, PrincipalKind, PrincipalRef } from '../../src/access/model';
+import type { RunnableEmulator } from '../../src/emulator/runnable';
+import { silentLogger } from '../../src/framework/log';
+import type { CtyValue } from '../../src/protocol/values';
+import { findVendor } from '../../src/vendors';
+import { REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
+import { grafanaApi } from '../support/grafana-api';
+
+jest.setTimeout(30_000);
+
+/** What a vendor's test needs to exist first: a user, a group and one object per kind, made through its own API. */
+interface Fixture {
+  user: string;
+  group: string;
+  objects: Partial<Record<ObjectKind, string>>;
+}
+
+const fixtures: Record<string, { emulatorOptions?: object; make(url: string, environment: Record<string, string>): Promise<Fixture> }> = {
+  redash: {
+    async make(url) {
+      const call = async (path: string, body: unknown) =>
+        (await (await fetch(url + path, { method: 'POST', headers: { Authorization: `Key ${REDASH_ADMIN_API_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: number };
+      const user = await call('/api/users?no_invite', { name: 'Ann', email: 'ann@example.com' });
+      const group = await call('/api/groups', { name: 'analysts' });
+      const dataSource = await call('/api/data_sources', { name: 'warehouse', type: 'pg', options: { dbname: 'x' } });
+      const dashboard = await call('/api/dashboards', { name: 'KPIs' });
+      return { user: String(user.id), group: String(group.id), objects: { data_source: String(dataSource.id), dashboard: String(dashboard.id) } };
+    },
+  },
+  grafana: {
+    async make(url, environment) {
+      const admin = grafanaApi(url, environment.GRAFANA_AUTH);
+      const user = await admin.ok('POST', '/api/admin/users', { login: 'ann', email: 'ann@example.com', password: 'password1' });
+      const team = await admin.ok('POST', '/api/teams', { name: 'Analysts' });
+      await admin.ok('POST', '/api/folders', { uid: 'ops', title: 'Ops' });
+      await admin.ok('POST', '/api/dashboards/db', { dashboard: { uid: 'kpis', title: 'KPIs' }, folderUid: 'ops' });
+      await admin.ok('POST', '/api/datasources', { uid: 'warehouse', name: 'warehouse', type: 'postgres' });
+      return { user: String(user.id), group: String(team.teamId), objects: { dashboard: 'kpis', folder: 'ops', data_source: 'warehouse' } };
+    },
+  },
+};
+
+describe.each(Object.keys(fixtures))('%s', (name) => {
+  const vendor = findVendor(name)!;
+  let emulator: RunnableEmulator;
+  let access: AccessAdapter;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    const module = await vendor.emulator!();
+    // The demo's variant: the one with every feature the example stack uses switched on.
+    emulator = (module.demo ?? module).create({});
+    const url = await emulator.start();
+    const environment = emulator.connectionEnvironment();
+    // The provider block's settings, from the environment variables the emulator names.
+    const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
+    const client = vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' });
+    access = vendor.access!(client);
+    fixture = await fixtures[name].make(url, environment);
+  });
+
+  afterAll(() => emulator.stop());
+
+  test('it lists the users and groups, found by id, email and name', async () => {
+    const users = await access.listPrincipals('user');
+    expect(users).toContainEqual(expect.objectContaining({ kind: 'user', id: fixture.user, email: 'ann@example.com' }));
+    expect(users.every((user) => typeof user.id === 'string')).toBe(true);
+    const groups = await access.listPrincipals('group');
+    const group = groups.find((candidate) => candidate.id === fixture.group)!;
+    expect(group).toMatchObject({ kind: 'group' });
+    expect(await access.findPrincipal('user', { email: 'ANN@example.com' })).toMatchObject({ id: fixture.user });
+    expect(await access.findPrincipal('group', { name: group.name })).toMatchObject({ id: fixture.group });
+    expect(await access.findPrincipal('user', { id: '99999' })).toBeUndefined();
+  });
+
+  test('a membership is set once, found, listed and removed; removing it again is no error', async () => {
+    const group: PrincipalRef = { kind: 'group', id: fixture.group };
+    const member: PrincipalRef = { kind: 'user', id: fixture.user };
+    await access.setMembership({ group, member });
+    await access.setMembership({ group, member });
+    expect(await access.findMembership(group, member)).toMatchObject({ group, member });
+    expect((await access.listMembers(group))!.filter((membership) => membership.member.id === fixture.user)).toHaveLength(1);
+    await access.removeMembership(group, member);
+    await access.removeMembership(group, member);
+    expect(await access.findMembership(group, member)).toBeUndefined();
+    expect(await access.listMembers({ kind: 'group', id: '99999' })).toBeUndefined();
+  });
+
+  test('on every object kind, a grant at each level the vendor offers is set, found, listed and removed', async () => {
+    const kinds = Object.entries(access.capabilities) as Array<[ObjectKind, { levels: readonly string[]; principals: readonly PrincipalKind[] }]>;
+    expect(kinds.length).toBeGreaterThan(0);
+    for (const [kind, offer] of kinds) {
+      const object = { kind, id: fixture.objects[kind]! };
+      expect(await access.listObjects(kind)).toContainEqual(expect.objectContaining(object));
+      const principal: PrincipalRef = offer.principals.includes('group') ? { kind: 'group', id: fixture.group } : { kind: 'user', id: fixture.user };
+      for (const level of offer.levels) {
+        await access.setGrant({ object, principal, level: level as never });
+        expect({ kind, level, found: await access.findGrant(object, principal) }).toEqual({ kind, level, found: { object, principal, level } });
+        expect((await access.listGrants(object))!.filter((grant) => grant.principal.kind === principal.kind && grant.principal.id === principal.id && !grant.inheritedFrom)).toEqual([{ object, principal, level }]);
+      }
+      await access.removeGrant(object, principal);
+      await access.removeGrant(object, principal);
+      expect(await access.findGrant(object, principal)).toBeUndefined();
+    }
+  });
+});
