@@ -51,7 +51,6 @@ export interface AccessObject extends ObjectRef {
  * write queries against a data source), `edit`, `admin` (also manage its permissions).
  */
 export type AccessLevel = 'view' | 'query' | 'edit' | 'admin';
-export const ACCESS_LEVELS: readonly AccessLevel[] = ['view', 'query', 'edit', 'admin'];
 
 export interface Grant {
   object: ObjectRef;
@@ -116,12 +115,4 @@ export class PartialWriteError<T extends Grant | Membership> extends Error {
   ) {
     super(message);
   }
-}
-
-export function samePrincipal(a: PrincipalRef, b: PrincipalRef): boolean {
-  return a.kind === b.kind && a.id === b.id;
-}
-
-export function sameObject(a: ObjectRef, b: ObjectRef): boolean {
-  return a.kind === b.kind && a.id === b.id;
 }

@@ -20,8 +20,6 @@ import {
   type AccessSubject,
   type Grant,
   type Membership,
-  type ObjectRef,
-  type PrincipalRef,
 } from './model';
 
 type AnyModel = Record<string, any>;
@@ -193,9 +191,3 @@ function accessResource<Model extends AnyModel, Client, Entry extends Grant | Me
   };
 }
 
-/** For `attributeFor`: the principal attribute of a model that holds one of several (user_id, team_id, role). */
-export function principalAttribute(model: AnyModel, candidates: readonly string[]): string {
-  return candidates.find((name) => model[name] !== null && model[name] !== undefined) ?? candidates[0];
-}
-
-export type { Grant, Membership, ObjectRef, PrincipalRef };

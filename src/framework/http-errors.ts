@@ -106,7 +106,7 @@ function commonErrorMessage(record: Record<string, unknown>): string | undefined
   return undefined;
 }
 
-export function nonEmpty(value: unknown): value is string {
+function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 

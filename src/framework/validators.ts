@@ -45,14 +45,3 @@ export function minLength(length: number): Validator {
     check: (value) => (typeof value === 'string' && value.length >= length ? undefined : typeof value === 'string' ? `got ${value.length} characters` : 'got a value that is not a string'),
   };
 }
-
-/** A whole number greater than zero (an object id). */
-export function positiveWholeNumber(): Validator {
-  return {
-    description: 'a positive whole number',
-    check: (value) => {
-      const number = typeof value === 'number' ? value : typeof value === 'object' && value !== null && 'text' in value ? Number((value as { text: string }).text) : NaN;
-      return Number.isSafeInteger(number) && number > 0 ? undefined : `got ${String(value)}`;
-    },
-  };
-}

@@ -22,7 +22,7 @@ import { EntryListWriter } from '../../framework/entry-list';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
 import { GRAFANA_ID, type Assignee, type GrafanaApi, type PermissionEntry, type PermissionOffer, type PermissionResource } from './client';
 
-export const BASIC_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
+const BASIC_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
 
 const RESOURCE: Partial<Record<ObjectKind, PermissionResource>> = { dashboard: 'dashboards', folder: 'folders', data_source: 'datasources' };
 const LABEL: Record<PermissionResource, string> = { dashboards: 'dashboard', folders: 'folder', datasources: 'data source' };
