@@ -91,6 +91,19 @@ export interface AccessAdapter {
   removeGrant(object: ObjectRef, principal: PrincipalRef): Promise<void>;
 }
 
+/**
+ * One adapter per client: an adapter holds its client's locks and pending batches, so every caller
+ * of one client must get the same one.
+ */
+export function adapterPerClient<Client extends object, Adapter extends AccessAdapter>(create: (client: Client) => Adapter): (client: Client) => Adapter {
+  const adapters = new WeakMap<Client, Adapter>();
+  return (client) => {
+    let adapter = adapters.get(client);
+    if (!adapter) adapters.set(client, (adapter = create(client)));
+    return adapter;
+  };
+}
+
 /** Which part of a membership or grant an adapter found wrong: the resources map it to an attribute. */
 export type AccessSubject = 'object' | 'principal' | 'group' | 'member' | 'level';
 

@@ -6,10 +6,6 @@
 // the attribute at fault, and partial state when a multi-step write stops part-way.
 import {
   AttributeError,
-  type Attributes,
-  type ConfigRule,
-  type PlanContext,
-  type PlannedChange,
   type ResourceContext,
   type ResourceDefinition,
 } from '../framework/definitions';
@@ -33,18 +29,14 @@ export interface ResourceId {
   make(model: object): string;
 }
 
-interface CommonSpec<Model extends AnyModel, Client> {
-  typeName: string;
-  description: string;
-  attributes: Attributes;
-  rules?: ConfigRule[];
-  schemaVersion?: number;
-  upgradeState?(version: number, raw: Record<string, unknown>): Record<string, unknown>;
+/** What a factory-made resource declares like any resource. */
+type Declared<Model, Client> = Pick<ResourceDefinition<Model, Client>, 'typeName' | 'description' | 'attributes' | 'rules' | 'schemaVersion' | 'upgradeState' | 'plan'>;
+
+interface CommonSpec<Model extends AnyModel, Client> extends Declared<Model, Client> {
   id: ResourceId;
   adapter(client: Client): AccessAdapter;
   /** The attribute an adapter's complaint about one part concerns (e.g. `object` → `dashboard_uid`). */
   attributeFor(subject: AccessSubject, model: Model): string;
-  plan?(context: PlanContext<Client, Model>, change: PlannedChange<Model>): Promise<void>;
   /**
    * Where the vendor keeps the object besides its ids, when the provider's configuration picks it
    * (Grafana: the org the provider acts in). Recorded in private state when the object is created

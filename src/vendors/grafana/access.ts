@@ -5,6 +5,7 @@
 // list, changed through an entry-list writer (per-object lock, fresh read, batched writes).
 import {
   AccessSubjectError,
+  adapterPerClient,
   PartialWriteError,
   type AccessAdapter,
   type AccessCapabilities,
@@ -34,14 +35,8 @@ export const DATA_SOURCE_PERMISSIONS_UNAVAILABLE =
   'Data source permissions are a Grafana Enterprise / Grafana Cloud feature, and this Grafana does not offer them (GET /api/access-control/datasources/description was not found). ' +
   'Use an Enterprise-licensed or Cloud instance, or manage data source access through teams and org roles.';
 
-const adapters = new WeakMap<GrafanaApi, GrafanaAccess>();
-
-/** The access adapter of a client (one per client: its writers hold the locks and batches). */
-export function grafanaAccess(api: GrafanaApi): GrafanaAccess {
-  let adapter = adapters.get(api);
-  if (!adapter) adapters.set(api, (adapter = new GrafanaAccess(api)));
-  return adapter;
-}
+/** The access adapter of a client. */
+export const grafanaAccess = adapterPerClient((api: GrafanaApi) => new GrafanaAccess(api));
 
 export class GrafanaAccess implements AccessAdapter {
   readonly vendor = 'grafana';

@@ -4,6 +4,7 @@
 // lists are changed through entry-list writers: per-object lock, fresh read, no duplicates.
 import {
   AccessSubjectError,
+  adapterPerClient,
   PartialWriteError,
   type AccessAdapter,
   type AccessCapabilities,
@@ -20,14 +21,8 @@ import { EntryListWriter } from '../../framework/entry-list';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
 import { userLock, type ListedUser, type RedashApi, type RedashLink } from './client';
 
-const adapters = new WeakMap<RedashApi, RedashAccess>();
-
-/** The access adapter of a client (one per client: its writers hold the locks and batches). */
-export function redashAccess(api: RedashApi): RedashAccess {
-  let adapter = adapters.get(api);
-  if (!adapter) adapters.set(api, (adapter = new RedashAccess(api)));
-  return adapter;
-}
+/** The access adapter of a client. */
+export const redashAccess = adapterPerClient((api: RedashApi) => new RedashAccess(api));
 
 export class RedashAccess implements AccessAdapter {
   readonly vendor = 'redash';
