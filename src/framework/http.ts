@@ -293,11 +293,6 @@ export class VendorHttpClient {
     }
   }
 
-  /** Drops shared reads whose path starts with the prefix (all when omitted); writes drop what the vendor declared by themselves. */
-  invalidate(pathPrefix?: string): void {
-    this.shared.invalidate(pathPrefix);
-  }
-
   /**
    * Serializes read-modify-write per vendor object: calls with the same key run one after
    * another, different keys concurrently. Taking a key already held by the same call chain

@@ -66,11 +66,6 @@ export class SharedReads {
     }
   }
 
-  /** Drops every shared read whose path starts with the prefix (all when omitted). */
-  invalidate(pathPrefix?: string): void {
-    this.dropWhere((cached) => pathPrefix === undefined || cached.startsWith(pathPrefix));
-  }
-
   private dropWhere(stale: (cachedPath: string) => boolean): void {
     for (const [key, entry] of this.reads) {
       if (stale(trimTrailingSlash(entry.path))) this.reads.delete(key);
