@@ -52,9 +52,10 @@ export interface BatchTiming {
 /**
  * Terraform hands the provider up to ten changes at once, but not in the same millisecond: a
  * short quiet period gathers them (measured with 20 grants on one object of a vendor that writes
- * the whole list: a fixed 15 ms window made 6 list writes on destroy, the quiet period 2).
+ * the whole list: a fixed 15 ms window made 6 list writes on destroy, a 25 ms quiet period 2).
+ * 50 ms leaves room for a loaded machine, at a cost of 50 ms per batch.
  */
-const DEFAULT_TIMING: BatchTiming = { quietMs: 25, maxWaitMs: 250 };
+const DEFAULT_TIMING: BatchTiming = { quietMs: 50, maxWaitMs: 500 };
 
 export class EntryListWriter<Entry> {
   private readonly pending = new Map<string, Batch<Entry>>();
