@@ -187,11 +187,12 @@ export class VendorHttpClient {
       if (!(error instanceof VendorApiError)) throw error;
       const interpreted = this.interpretError?.(error);
       if (interpreted) throw interpreted;
-      // A wrong base URL answers 404 everywhere: say so rather than leave a bare "not found".
-      if (error.isNotFound && this.apiCheck) {
-        if (target.path === this.apiCheck.path) throw this.wrongBaseUrl(error);
-        await this.checkApi(error);
+      // A wrong base URL answers 404 everywhere (or a page that is not the API): say so, rather
+      // than leave a bare "not found" that could be taken for a deleted object.
+      if (this.apiCheck && target.path === this.apiCheck.path && (error.isNotFound || (error.status !== undefined && error.status < 400))) {
+        throw this.wrongBaseUrl(error);
       }
+      if (this.apiCheck && error.isNotFound) await this.apiReachable(error);
       throw error;
     } finally {
       // After the write, also when it failed: a 500 may still have changed the object.
@@ -231,43 +232,36 @@ export class VendorHttpClient {
   }
 
   /**
-   * A single object, or undefined when the server says it does not exist: a 404 counts only once
-   * the client's API check (a read every correctly configured server answers) has succeeded, so a
-   * wrong base URL or org fails with an error naming the setting instead of making every object
-   * look deleted. `shared` reads through cachedGet.
+   * A single object, or undefined when the server says it does not exist. A 404 only gets here
+   * once the client's API check (a read every correctly configured server answers) has succeeded
+   * (see request), so a wrong base URL or org fails with an error naming the setting instead of
+   * making every object look deleted. `shared` reads through cachedGet.
    */
   async getIfExists<T = unknown>(path: string, options: { query?: Query; shared?: boolean } = {}): Promise<T | undefined> {
+    if (!this.apiCheck) throw new Error(`${this.vendor} client: no apiCheck is configured, so a 404 cannot be told apart from a wrong base URL`);
     try {
       return options.shared ? await this.cachedGet<T>(path, options.query) : await this.get<T>(path, { query: options.query });
     } catch (error) {
-      if (!(error instanceof VendorApiError && error.isNotFound)) throw error;
-      await this.checkApi(error);
-      return undefined;
-    }
-  }
-
-  /**
-   * Succeeds when the base URL and credentials reach the vendor's API (shared: once per process);
-   * else throws saying what to check. `after` is the 404 that raised the question, named first.
-   */
-  async checkApi(after?: VendorApiError): Promise<void> {
-    if (!this.apiCheck) throw new Error(`${this.vendor} client: no apiCheck is configured, so a 404 cannot be told apart from a wrong base URL`);
-    try {
-      await this.cachedGet(this.apiCheck.path);
-    } catch (error) {
-      if (error instanceof VendorApiError && error.status !== undefined && error.status < 400) throw this.wrongBaseUrl(error, after);
-      // The check's own 404 was already turned into a BaseUrlError: name the request that raised the question first.
-      if (error instanceof BaseUrlError && after && after.path !== this.apiCheck.path) throw new BaseUrlError(`${after.message}\n\n${error.message}`);
+      if (error instanceof VendorApiError && error.isNotFound) return undefined;
       throw error;
     }
   }
 
-  /** The API check failed: the base URL does not lead to the vendor's API. */
-  private wrongBaseUrl(checkFailure: VendorApiError, after?: VendorApiError): BaseUrlError {
+  /** Resolves when the API check succeeds (a shared read: once per process); else a BaseUrlError naming `after`, the 404 that raised the question, first. */
+  private async apiReachable(after: VendorApiError): Promise<void> {
+    try {
+      await this.cachedGet(this.apiCheck!.path);
+    } catch (failure) {
+      if (failure instanceof BaseUrlError) throw new BaseUrlError(`${after.message}\n\n${failure.message}`);
+      throw failure;
+    }
+  }
+
+  /** The API check's own read failed: the base URL does not lead to the vendor's API. */
+  private wrongBaseUrl(checkFailure: VendorApiError): BaseUrlError {
     const { path, hint } = this.apiCheck!;
-    const first = after && after.path !== path ? `${after.message}\n\n` : '';
     const where = this.baseUrl.replace(/\/\/[^/@]*@/, '//');
-    return new BaseUrlError(`${first}${checkFailure.message}\n\nEvery ${this.vendor} server answers GET ${path}, so ${where} is not the ${this.vendor} API: ${hint}`);
+    return new BaseUrlError(`${checkFailure.message}\n\nEvery ${this.vendor} server answers GET ${path}, so ${where} is not the ${this.vendor} API: ${hint}`);
   }
 
   /**
