@@ -201,14 +201,16 @@ class FrameworkProvider implements PluginProvider {
     const config = request.config == null ? null : asModel(request.config);
     let planned: Model | null = null;
     let requiresReplace: AttributePath[] = [];
+    let unchanged = false;
     if (request.proposedNewState != null) {
-      ({ planned, requiresReplace } = planChange(definition.attributes, prior, asModel(request.proposedNewState), config ?? {}));
+      ({ planned, requiresReplace, unchanged } = planChange(definition.attributes, prior, asModel(request.proposedNewState), config ?? {}));
     }
     if (planned === null && prior === null) return { plannedState: null, requiresReplace, plannedPrivate: request.priorPrivate, diagnostics: [] };
-    const call = this.call(registered, request.priorPrivate);
-    if ('diagnostic' in call) return { plannedState: request.proposedNewState, requiresReplace: [], diagnostics: [call.diagnostic] };
-    const unchanged = prior !== null && planned !== null && sameModel(prior, planned);
+    const connection = this.connection(registered.vendor);
+    if ('diagnostic' in connection) return { plannedState: request.proposedNewState, requiresReplace: [], diagnostics: [connection.diagnostic] };
+    // Most plans change nothing: no handler context is built for them.
     if (!definition.plan || unchanged) return { plannedState: planned, requiresReplace, plannedPrivate: request.priorPrivate, diagnostics: [] };
+    const call = new HandlerCall(connection.client, this.log, this.stopping.signal, definition.typeName, request.priorPrivate);
     const extraReplace: string[] = [];
     const context: PlanContext<unknown, Model> = { ...call.context, requireReplace: (attribute) => extraReplace.push(attribute) };
     try {
@@ -344,20 +346,24 @@ class FrameworkProvider implements PluginProvider {
 
   /** Everything one handler call needs: its context, and what it leaves behind (warnings, partial and private state). */
   private call(registered: Registered<ResourceDefinition | DataSourceDefinition>, priv: Buffer | undefined): HandlerCall | { diagnostic: Diagnostic } {
+    const connection = this.connection(registered.vendor);
+    if ('diagnostic' in connection) return connection;
+    return new HandlerCall(connection.client, this.log, this.stopping.signal, registered.definition.typeName, priv);
+  }
+
+  /** The vendor's client, or the diagnostic saying which setting it lacks. */
+  private connection(vendor: VendorDefinition): { client: unknown } | { diagnostic: Diagnostic } {
     if (!this.configured) throw new Error('the provider was used before ConfigureProvider');
-    const { vendor, definition } = registered;
     const connection = this.connections.get(vendor.name)!;
-    if ('error' in connection) {
-      return {
-        diagnostic: {
-          severity: 'error',
-          summary: `Missing ${vendor.name} configuration`,
-          detail: `${connection.error.message}.\n\nResources and data sources named ${this.options.typeName}_${vendor.name}_* need the provider's "${vendor.name}" block (or its environment variables).`,
-          attribute: [{ attribute: vendor.name }, { attribute: connection.error.attribute }],
-        },
-      };
-    }
-    return new HandlerCall(connection.client, this.log, this.stopping.signal, definition.typeName, priv);
+    if (!('error' in connection)) return connection;
+    return {
+      diagnostic: {
+        severity: 'error',
+        summary: `Missing ${vendor.name} configuration`,
+        detail: `${connection.error.message}.\n\nResources and data sources named ${this.options.typeName}_${vendor.name}_* need the provider's "${vendor.name}" block (or its environment variables).`,
+        attribute: [{ attribute: vendor.name }, { attribute: connection.error.attribute }],
+      },
+    };
   }
 }
 
@@ -425,7 +431,7 @@ function quoteForShell(id: string): string {
   return /^[A-Za-z0-9_@.\/:+-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`;
 }
 
-/** How a message names an object: its type and id (or its first identifying values). */
+/** How a message names an object: its type, and its id when it has one. */
 function describeObject(typeName: string, model: Model): string {
   const id = model.id;
   return typeof id === 'string' || typeof id === 'number' ? `${typeName} "${id}"` : typeName;
@@ -535,13 +541,14 @@ function planChange(attributes: Attributes, prior: Model | null, proposed: Model
     }
   }
   // A replacement creates a new object: its computed values are not the old ones.
-  if (requiresReplace.length > 0) return { planned: unknownComputed(attributes, planned, config), requiresReplace };
-  if (prior !== null && !sameModel(prior, planned)) {
+  if (requiresReplace.length > 0) return { planned: unknownComputed(attributes, planned, config), requiresReplace, unchanged: false };
+  const unchanged = prior !== null && sameModel(prior, planned);
+  if (prior !== null && !unchanged) {
     for (const [name, spec] of Object.entries(attributes)) {
       if (spec.recomputed && config[name] == null) planned[name] = UNKNOWN;
     }
   }
-  return { planned, requiresReplace };
+  return { planned, requiresReplace, unchanged };
 }
 
 /** The plan for a new object in place of the old one: computed values the configuration does not set become unknown. */
