@@ -240,6 +240,27 @@ describe('grants', () => {
     expect(await read(dataSourcePermission, grafana9.context, granted)).toMatchObject({ permission: 'Query', id: 'p/role/Viewer' });
   });
 
+  test('at plan, data source grants name the missing licence; a Grafana that fails to answer is not taken for one without it', async () => {
+    const plan = (context: Context, planned: Model) =>
+      (dataSourcePermission as ResourceDefinition).plan!(Object.assign(as(dataSourcePermission, context), { requireReplace: () => undefined }), { prior: null, planned, config: planned });
+    const oss = await start();
+    await expect(plan(oss.context, newGrant({ data_source_uid: 'p', role: 'Viewer', permission: 'Query' }))).rejects.toMatchObject({
+      attribute: 'data_source_uid',
+      message: expect.stringContaining('Grafana Enterprise / Grafana Cloud feature'),
+    });
+    const licensed = await start({ enterprise: true });
+    await licensed.admin.ok('POST', '/api/datasources', { name: 'p', type: 'prometheus', uid: 'p' });
+    licensed.emulator.failNext(50, 500);
+    const failure = await plan(licensed.context, newGrant({ data_source_uid: 'p', role: 'Viewer', permission: 'Query' })).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/returned 500 Internal Server Error/);
+    expect(failure?.message).not.toMatch(/Enterprise/);
+    licensed.emulator.clearFaults();
+    await expect(plan(licensed.context, newGrant({ data_source_uid: 'p', role: 'Viewer', permission: 'Query' }))).resolves.toBeUndefined();
+  });
+
   test('import IDs are parsed strictly, and the org the import happens in is recorded', async () => {
     const { context } = await start();
     const parse = (id: string) => dashboardPermission.import.parse!(id, context);

@@ -31,7 +31,7 @@ const PERMISSION_BY_LEVEL: Record<AccessLevel, string> = { view: 'View', query: 
 const LEVEL_BY_PERMISSION: Record<string, AccessLevel> = { View: 'view', Query: 'query', Edit: 'edit', Admin: 'admin' };
 
 /** Why a data source grant cannot be written on this Grafana. */
-export const DATA_SOURCE_PERMISSIONS_UNAVAILABLE =
+const DATA_SOURCE_PERMISSIONS_UNAVAILABLE =
   'Data source permissions are a Grafana Enterprise / Grafana Cloud feature, and this Grafana does not offer them (GET /api/access-control/datasources/description was not found). ' +
   'Use an Enterprise-licensed or Cloud instance, or manage data source access through teams and org roles.';
 
@@ -203,7 +203,7 @@ export class GrafanaAccess implements AccessAdapter {
   // --- helpers -------------------------------------------------------------------------------
 
   /** The access-control offer for a resource; for data sources its absence is an error (an Enterprise feature). */
-  private async offer(resource: PermissionResource): Promise<PermissionOffer | undefined> {
+  async offer(resource: PermissionResource): Promise<PermissionOffer | undefined> {
     try {
       const offer = await this.api.permissionOffer(resource);
       if (!offer && resource === 'datasources') throw new AccessSubjectError('object', DATA_SOURCE_PERMISSIONS_UNAVAILABLE);

@@ -6,6 +6,7 @@ import { AttributeError } from '../../framework/definitions';
 import { VendorApiError, VendorHttpClient, isVendorStatus, vendorMessageOf, type InvalidationRule, type Query, type RetryOptions } from '../../framework/http';
 import type { IdShape } from '../../framework/ids';
 import type { Logger } from '../../framework/log';
+import { matches } from '../../framework/validators';
 
 // -------------------------------------------------------------------------------------------------
 // Shapes (only the fields the provider uses)
@@ -160,6 +161,9 @@ const SHARED_READS: InvalidationRule[] = [
 
 /** A Grafana id in import IDs and attributes. */
 export const GRAFANA_ID: IdShape = { pattern: /^[1-9]\d*$/, description: 'a numeric Grafana id', plural: 'numeric Grafana ids', example: '42' };
+
+/** Plan-time check of an id attribute (values known only at apply are checked then). */
+export const grafanaIdValidator = matches(GRAFANA_ID.pattern, 'a numeric Grafana id such as "42"');
 
 export class GrafanaApi {
   /** Acts in the provider's org: `org_id` when set, else the credentials' current org. */

@@ -4,10 +4,11 @@
 // state nor written; grants inherited from folders are not the object's own.
 import { grantResource } from '../../access/resources';
 import { AttributeError, ImportIdError, known, type Attributes, type ResourceDefinition } from '../../framework/definitions';
-import { exactlyOneOf, matches, minLength, oneOf } from '../../framework/validators';
+import { exactlyOneOf, minLength, oneOf } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
-import { DATA_SOURCE_PERMISSIONS_UNAVAILABLE, grafanaAccess } from './access';
-import { GRAFANA_ID, grafanaId, type GrafanaApi, type PermissionResource } from './client';
+import { AccessSubjectError } from '../../access/model';
+import { grafanaAccess } from './access';
+import { GRAFANA_ID, grafanaId, grafanaIdValidator, type GrafanaApi, type PermissionResource } from './client';
 import { orgHome } from './org-home';
 
 /** Roles a grant may name (org Admins always have full access, so Admin is not granted). */
@@ -28,8 +29,6 @@ export interface GrantKind {
 }
 
 type GrantModel = Record<string, CtyValue>;
-
-export const grafanaIdValidator = matches(GRAFANA_ID.pattern, 'a numeric Grafana id such as "42"');
 
 export function grafanaGrantResource(kind: GrantKind): ResourceDefinition<GrantModel, GrafanaApi> {
   const { objectAttribute, objectLabel } = kind;
@@ -99,8 +98,10 @@ export function grafanaGrantResource(kind: GrantKind): ResourceDefinition<GrantM
     async plan({ client }, { planned }) {
       if (!planned) return;
       // Known at plan: the object and a team must exist, and data source grants need a licence.
-      if (kind.resource === 'datasources' && !(await client.permissionOffer('datasources').catch(() => undefined))) {
-        throw new AttributeError(objectAttribute, DATA_SOURCE_PERMISSIONS_UNAVAILABLE);
+      try {
+        await grafanaAccess(client).offer(kind.resource);
+      } catch (error) {
+        throw error instanceof AccessSubjectError ? new AttributeError(objectAttribute, error.message) : error;
       }
       const uid = known(planned[objectAttribute]);
       if (typeof uid === 'string' && uid !== '' && !(await client.permissionTarget(kind.resource, uid))) {

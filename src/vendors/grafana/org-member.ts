@@ -5,8 +5,7 @@ import { AttributeError, ImportIdError, known, type Attributes, type ResourceDef
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
 import { oneOf } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
-import { GRAFANA_ID, grafanaId, type GrafanaApi } from './client';
-import { grafanaIdValidator } from './grant-common';
+import { GRAFANA_ID, grafanaId, grafanaIdValidator, type GrafanaApi } from './client';
 
 export const ORG_ROLES = ['None', 'Viewer', 'Editor', 'Admin'] as const;
 

@@ -4,8 +4,7 @@ import { membershipResource } from '../../access/resources';
 import { AttributeError, known } from '../../framework/definitions';
 import { compositeId } from '../../framework/ids';
 import { grafanaAccess } from './access';
-import { GRAFANA_ID, type GrafanaApi } from './client';
-import { grafanaIdValidator } from './grant-common';
+import { GRAFANA_ID, grafanaIdValidator, type GrafanaApi } from './client';
 import { orgHome } from './org-home';
 
 interface TeamMemberModel {

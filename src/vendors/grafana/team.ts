@@ -3,8 +3,7 @@ import { AttributeError, known, type Attributes, type ResourceDefinition } from 
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
 import { minLength } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
-import { grafanaId, type GrafanaApi, type Team } from './client';
-import { grafanaIdValidator } from './grant-common';
+import { grafanaId, grafanaIdValidator, type GrafanaApi, type Team } from './client';
 
 interface TeamModel {
   [attribute: string]: CtyValue;

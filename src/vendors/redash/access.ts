@@ -19,7 +19,7 @@ import {
 } from '../../access/model';
 import { EntryListWriter } from '../../framework/entry-list';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
-import { userLock, type ListedUser, type RedashApi, type RedashLink } from './client';
+import { REDASH_ID, userLock, type ListedUser, type RedashApi, type RedashLink } from './client';
 
 /** The access adapter of a client. */
 export const redashAccess = adapterPerClient((api: RedashApi) => new RedashAccess(api));
@@ -240,7 +240,7 @@ function dashboardGrant(dashboardId: number, userId: number): Grant {
 }
 
 function numericId(value: string, subject: 'object' | 'principal' | 'group' | 'member'): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new AccessSubjectError(subject, `Redash ids are positive whole numbers, got "${value}".`);
+  if (!REDASH_ID.pattern.test(value)) throw new AccessSubjectError(subject, `Redash ids are positive whole numbers, got "${value}".`);
   return Number(value);
 }
 
