@@ -110,6 +110,8 @@ resource "biaccess_grafana_dashboard_permission" "eve" {
   permission    = "Edit"
 }
 `;
+  // Granting to a user who is not (yet) in the org is refused: the grant waits for the membership.
+  const grantAfterMembership = grant.replace('permission    = "Edit"', 'permission    = "Edit"\n  depends_on    = [biaccess_grafana_org_member.eve]');
 
   test('a grant whose user has left the org is removed without error (Grafana refuses to change it)', async () => {
     workspace.write('main.tf', grafanaBlock(emulator) + user + membership + grant);
@@ -131,8 +133,8 @@ resource "biaccess_grafana_dashboard_permission" "eve" {
     expect(apply.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 1 destroyed');
     expect(await workspace.stateResources()).toEqual(new Map([['biaccess_grafana_user.eve', expect.anything()]]));
 
-    // And the whole configuration (grant, membership and user) is destroyed in one go.
-    workspace.write('main.tf', grafanaBlock(emulator) + user + membership + grant);
+    // Declared again (the grant after the membership) and destroyed in one go.
+    workspace.write('main.tf', grafanaBlock(emulator) + user + membership + grantAfterMembership);
     await workspace.terraform(['apply', '-auto-approve']);
     const destroy = await workspace.terraform(['destroy', '-auto-approve']);
     expect(destroy.stdout).toContain('Destroy complete! Resources: 3 destroyed');
