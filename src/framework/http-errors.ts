@@ -126,17 +126,20 @@ export function statusText(status: number, given?: string): string {
 
 /** Masks secrets in text: every form in which a secret could show up (raw, URL-encoded, JSON-escaped). */
 export class Redactor {
-  readonly fragments: string[];
+  private fragments: string[] = [];
 
   constructor(secrets: string[]) {
-    const variants = new Set<string>();
-    for (const secret of secrets) {
-      if (!secret) continue;
-      variants.add(secret);
-      variants.add(encodeURIComponent(secret));
-      variants.add(new URLSearchParams({ s: secret }).toString().slice(2));
-      variants.add(JSON.stringify(secret).slice(1, -1));
-    }
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** Masks one more secret from now on (e.g. a session token obtained by a login). */
+  add(secret: string): void {
+    if (!secret) return;
+    const variants = new Set<string>(this.fragments);
+    variants.add(secret);
+    variants.add(encodeURIComponent(secret));
+    variants.add(new URLSearchParams({ s: secret }).toString().slice(2));
+    variants.add(JSON.stringify(secret).slice(1, -1));
     // Longest first, so a secret containing another is masked whole.
     this.fragments = [...variants].filter((variant) => variant !== '').sort((a, b) => b.length - a.length);
   }

@@ -73,6 +73,19 @@ export interface HttpClientOptions {
   apiCheck?: { path: string; hint: string };
   /** Which writes make which shared reads stale, besides the written path and its parent collections. */
   sharedReads?: InvalidationRule[];
+  /**
+   * Credentials exchanged for a token instead of fixed headers: `login` runs before the first
+   * request and once more when a request is refused with 401 (the token expired or was revoked),
+   * and that request is then sent again. Its own requests go out without the session's headers
+   * (`withoutSession`). The token it returns is masked like the other secrets.
+   */
+  session?: { login(client: VendorHttpClient): Promise<Session> };
+}
+
+/** What a login yields: the headers that authenticate the following requests, and the token they carry. */
+export interface Session {
+  headers: Record<string, string>;
+  token: string;
 }
 
 export interface RequestOptions {
@@ -88,6 +101,8 @@ export interface RequestOptions {
    * network errors (reset, timeout) only when the request is idempotent.
    */
   idempotent?: boolean;
+  /** Sent without the session's headers (the login request itself). */
+  withoutSession?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -127,6 +142,9 @@ export class VendorHttpClient {
   private readonly errorMessage: ErrorMessageParser | undefined;
   private readonly interpretError: HttpClientOptions['interpretError'];
   private readonly apiCheck: HttpClientOptions['apiCheck'];
+  private readonly session: HttpClientOptions['session'];
+  /** The current login, shared by concurrent requests; replaced when a 401 shows it expired. */
+  private sessionHeaders: Promise<Record<string, string>> | undefined;
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly axiosConfig: Parameters<AxiosStatic['create']>[0];
@@ -148,6 +166,7 @@ export class VendorHttpClient {
     this.errorMessage = options.errorMessage;
     this.interpretError = options.interpretError;
     this.apiCheck = options.apiCheck;
+    this.session = options.session;
     this.shared = new SharedReads(options.sharedReads);
     const secrets = [...(options.secrets ?? [])];
     if (options.basicAuth) {
@@ -182,7 +201,7 @@ export class VendorHttpClient {
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const target = splitPath(path, options.query);
     try {
-      return (await this.send(method, target, options)) as T;
+      return (await this.sendInSession(method, target, options)) as T;
     } catch (error) {
       if (!(error instanceof VendorApiError)) throw error;
       const interpreted = this.interpretError?.(error);
@@ -341,11 +360,41 @@ export class VendorHttpClient {
     });
   }
 
-  private async send(method: HttpMethod, target: RequestTarget, options: RequestOptions): Promise<unknown> {
+  /** Sends with the session's headers; after a 401, logs in again once and sends again (a refused request changed nothing). */
+  private async sendInSession(method: HttpMethod, target: RequestTarget, options: RequestOptions): Promise<unknown> {
+    if (!this.session || options.withoutSession) return this.send(method, target, options, {});
+    const current = this.login();
+    const headers = await current;
+    try {
+      return await this.send(method, target, options, headers);
+    } catch (error) {
+      if (!(error instanceof VendorApiError && error.status === 401)) throw error;
+      this.log.debug(`${this.vendor} API refused the session token; logging in again`, { vendor: this.vendor, method, path: target.path });
+      return this.send(method, target, options, await this.login(current));
+    }
+  }
+
+  /** The session's headers, logging in when there is no session yet or when `stale` is the current one. */
+  private login(stale?: Promise<Record<string, string>>): Promise<Record<string, string>> {
+    if (this.sessionHeaders === undefined || this.sessionHeaders === stale) {
+      const attempt = this.session!.login(this).then(({ headers, token }) => {
+        this.redactor.add(token);
+        return headers;
+      });
+      // A failed login is not kept: the next request tries again.
+      attempt.catch(() => {
+        if (this.sessionHeaders === attempt) this.sessionHeaders = undefined;
+      });
+      this.sessionHeaders = attempt;
+    }
+    return this.sessionHeaders;
+  }
+
+  private async send(method: HttpMethod, target: RequestTarget, options: RequestOptions, sessionHeaders: Record<string, string>): Promise<unknown> {
     const displayPath = this.displayPath(target);
     const retryServerErrors = options.idempotent ?? method !== 'POST';
     const { data, contentType } = encodeBody(options.body);
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.headers, ...options.headers };
+    const headers: Record<string, string> = { Accept: 'application/json', ...this.headers, ...sessionHeaders, ...options.headers };
     if (contentType) headers['Content-Type'] = contentType;
     const url = this.baseUrl + target.path + (target.queryString ? `?${target.queryString}` : '');
     const startedAt = Date.now();

@@ -427,3 +427,89 @@ describe('stopping', () => {
 test('requests carry the User-Agent given', async () => {
   await expect(client({ userAgent: 'terraform-provider-biaccess/0.1.0 terraform/1.11.4' }).get('/agent')).resolves.toEqual({ agent: 'terraform-provider-biaccess/0.1.0 terraform/1.11.4' });
 });
+
+describe('sessions (credentials exchanged for a token)', () => {
+  const PASSWORD = 'p4ssw0rd-for-the-session';
+
+  /** A login that hands out tokens, and a route that wants one; tokens can be expired. */
+  class SessionEmulator extends Emulator<{ tokens: string[]; issued: number }> {
+    constructor() {
+      super({ name: 'sessions' });
+      this.route('POST', '/login', (request) => {
+        if (request.body?.password !== PASSWORD) return { status: 401, body: { message: 'Invalid credentials' } };
+        const token = `token-${++this.state.issued}-${'z'.repeat(12)}`;
+        this.state.tokens.push(token);
+        return { status: 200, body: { access_token: token } };
+      });
+      this.route('GET', '/me', (request) => {
+        const token = String(request.headers.authorization ?? '').replace('Bearer ', '');
+        return this.state.tokens.includes(token) ? { status: 200, body: { ok: true } } : { status: 401, body: { message: `token ${token} expired` } };
+      });
+      // Refuses every token, echoing it as careless servers do.
+      this.route('GET', '/always-401', (request) => ({ status: 401, body: { message: `token ${String(request.headers.authorization).replace('Bearer ', '')} refused` } }));
+    }
+    protected initialState() {
+      return { tokens: [], issued: 0 };
+    }
+    expire(): void {
+      this.state.tokens = [];
+    }
+  }
+
+  const server = new SessionEmulator();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  function sessionClient(password: string): VendorHttpClient {
+    const created = new VendorHttpClient({
+      vendor: 'testvendor',
+      baseUrl: server.url,
+      secrets: [password],
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      session: {
+        async login(http) {
+          const answer = await http.post<{ access_token: string }>('/login', new URLSearchParams({ password }), { withoutSession: true });
+          return { headers: { Authorization: `Bearer ${answer.access_token}` }, token: answer.access_token };
+        },
+      },
+    });
+    clients.push(created);
+    return created;
+  }
+
+  test('concurrent first requests share one login', async () => {
+    server.clearRequestLog();
+    const http = sessionClient(PASSWORD);
+    await Promise.all(Array.from({ length: 10 }, () => http.get('/me')));
+    expect(server.countRequests({ path: '/login' })).toBe(1);
+    expect(server.countRequests({ path: '/me', method: 'GET' })).toBe(10);
+  });
+
+  test('a token refused with 401 is renewed once and the request sent again; the token never shows in an error', async () => {
+    const http = sessionClient(PASSWORD);
+    await http.get('/me');
+    server.expire();
+    server.clearRequestLog();
+    await expect(http.get('/me')).resolves.toEqual({ ok: true });
+    expect(server.requests.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual(['GET /me 401', 'POST /login 200', 'GET /me 200']);
+
+    // A token refused again right after a fresh login is an error (no loop), with the token masked.
+    const stubborn = sessionClient(PASSWORD);
+    const failure = await failureOf(stubborn.get('/always-401'));
+    expect(failure.status).toBe(401);
+    expect(failure.message).not.toMatch(/token-\d+-z{12}/);
+    expect(failure.message).toContain('***');
+  });
+
+  test('a refused login is an error naming the login request, without the password, and is tried again by the next request', async () => {
+    server.clearRequestLog();
+    const http = sessionClient('wrong-password-123');
+    const failure = await failureOf(http.get('/me'));
+    expect(failure.path).toBe('/login');
+    expect(failure.status).toBe(401);
+    expect(failure.message).not.toContain('wrong-password-123');
+    await failureOf(http.get('/me'));
+    expect(server.countRequests({ path: '/login' })).toBe(2);
+    expect(server.countRequests({ path: '/me' })).toBe(0);
+  });
+});
