@@ -150,6 +150,13 @@ export interface VendorDefinition<Client = any> {
   description: string;
   config: Attributes;
   /**
+   * Groups of settings that are alternatives to each other, e.g. `[['token'], ['username',
+   * 'password']]`: when the block sets a setting of one group, the environment variables of the
+   * other groups are not read, so a block that logs in one way is not mixed with environment
+   * credentials of the other (two provider aliases may log in differently).
+   */
+  alternativeSettings?: string[][];
+  /**
    * Builds the vendor's API client from the resolved configuration (environment fallbacks
    * applied). Throw VendorConfigError when something needed is missing or malformed: the
    * error is reported when a resource of this vendor is used, not when the provider starts.
