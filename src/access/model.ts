@@ -58,6 +58,8 @@ export interface Grant {
   level: AccessLevel;
   /** Set when the grant is not on the object itself but reaches it from this folder. */
   inheritedFrom?: ObjectRef;
+  /** What a vendor records with a grant besides its level (Sisense: whether a dashboard's recipient gets its e-mail reports). */
+  settings?: Readonly<Record<string, boolean | string>>;
 }
 
 /** What a vendor supports: for each object kind, its levels (weakest first) and who may be given them. */
