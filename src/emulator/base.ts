@@ -357,7 +357,7 @@ export abstract class Emulator<State> {
   }
 
   /** Writes the state to a temp file and renames it over the state file, so readers never see half a file. */
-  private persist(): void {
+  protected persist(): void {
     if (!this.stateFile) return;
     const temporary = path.join(path.dirname(this.stateFile), `.${path.basename(this.stateFile)}.${process.pid}.tmp`);
     fs.writeFileSync(temporary, JSON.stringify(this.state, null, 2));

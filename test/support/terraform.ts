@@ -178,9 +178,9 @@ export class TerraformWorkspace {
   }
 }
 
-/** Terraform ignores NO_COLOR; every subcommand we use takes -no-color after its name. */
+/** Terraform ignores NO_COLOR; every subcommand we use takes -no-color after its name, but `state …` takes none (and prints none). */
 function withoutColour(args: string[]): string[] {
-  return args.length > 0 && !args.includes('-no-color') ? [args[0], '-no-color', ...args.slice(1)] : args;
+  return args.length > 0 && args[0] !== 'state' && !args.includes('-no-color') ? [args[0], '-no-color', ...args.slice(1)] : args;
 }
 
 /** Provider requirements and configuration block for a test configuration. */
