@@ -53,7 +53,7 @@ export interface GrafanaProviderBlock {
 }
 
 /**
- * Sisense connection.
+ * Sisense connection: `url`, and either `token` or `username` and `password`.
  *
  * The provider's `sisense` block.
  */
@@ -66,12 +66,27 @@ export interface SisenseProviderBlock {
   readonly url?: string;
 
   /**
-   * API token of a Sisense admin (Admin → REST API, or the access_token from /api/v1/authentication/login).
+   * API token of a Sisense admin (Admin → REST API), sent as `Authorization: Bearer`. Set either this or username and password (when the environment has both, the token is used).
    *
    * Sensitive: Terraform hides the value in its output.
    * Falls back to the environment variable `SISENSE_TOKEN` when unset.
    */
   readonly token?: string;
+
+  /**
+   * User name or email of a Sisense admin: the provider logs in once per run and reuses the token (logging in again once when it expires).
+   *
+   * Falls back to the environment variable `SISENSE_USERNAME` when unset.
+   */
+  readonly username?: string;
+
+  /**
+   * Password of that admin (with username).
+   *
+   * Sensitive: Terraform hides the value in its output.
+   * Falls back to the environment variable `SISENSE_PASSWORD` when unset.
+   */
+  readonly password?: string;
 }
 
 /**
@@ -111,7 +126,7 @@ export interface BiAccessProviderConfig {
   /** Grafana connection. */
   readonly grafana?: GrafanaProviderBlock;
 
-  /** Sisense connection. */
+  /** Sisense connection: `url`, and either `token` or `username` and `password`. */
   readonly sisense?: SisenseProviderBlock;
 
   /** Periscope Data (Sisense for Cloud Data Teams) connection. */
