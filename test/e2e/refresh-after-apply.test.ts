@@ -3,6 +3,7 @@
 // exits 0 (a CI drift check would otherwise raise a false alarm) and a normal plan has no changes.
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
+import { SisenseEmulator, SISENSE_ADMIN_TOKEN } from '../../src/vendors/sisense/emulator';
 import { grafanaApi } from '../support/grafana-api';
 import { TestkitEmulator, TESTKIT_API_KEY } from '../support/testkit/emulator';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
@@ -12,8 +13,11 @@ jest.setTimeout(240_000);
 const redash = new RedashEmulator();
 const grafana = new GrafanaEmulator({ enterprise: true });
 const testkit = new TestkitEmulator();
+const sisense = new SisenseEmulator();
 let workspace: TerraformWorkspace;
 let redashDashboardId: number;
+let sisenseDashboardId: string;
+let sisenseModelId: string;
 
 /** One value per round for each in-place attribute; round 0 is the create. */
 const rounds = [0, 1, 2, 3, 4, 5];
@@ -34,6 +38,10 @@ function configuration(round: number): string {
   testkit {
     url     = "${testkit.url}"
     api_key = "${TESTKIT_API_KEY}"
+  }
+  sisense {
+    url   = "${sisense.url}"
+    token = "${SISENSE_ADMIN_TOKEN}"
   }`) +
     `
 resource "biaccess_redash_user" "u" {
@@ -111,6 +119,36 @@ resource "biaccess_grafana_data_source_permission" "sp" {
   permission      = "${pick(['Query', 'Edit'], round)}"
 }
 
+resource "biaccess_sisense_user" "u" {
+  email      = "${at(1, 'cy@example.com', 'cy.young@example.com')}"
+  first_name = "${at(2, 'Cy', 'Cyrus')}"
+  role       = "${at(3, 'Viewer', 'dataDesigner')}"
+  password   = "${at(4, 'password-1', 'password-2')}"
+  user_name  = "${at(5, 'cy', 'cy.young')}"
+}
+
+resource "biaccess_sisense_group" "g" {
+  name = "${at(1, 'Analysts', 'Data Analysts')}"
+}
+
+resource "biaccess_sisense_group_member" "m" {
+  group_id = biaccess_sisense_group.g.id
+  user_id  = biaccess_sisense_user.u.id
+}
+
+resource "biaccess_sisense_dashboard_share" "s" {
+  dashboard_id = "${sisenseDashboardId}"
+  group_id     = biaccess_sisense_group.g.id
+  rule         = "${pick(['view', 'edit', 'co-owner'], round)}"
+  subscribe    = ${at(4, 'false', 'true')}
+}
+
+resource "biaccess_sisense_data_model_share" "p" {
+  data_model_id = "${sisenseModelId}"
+  user_id       = biaccess_sisense_user.u.id
+  permission    = "${pick(['use', 'read', 'edit'], round)}"
+}
+
 resource "biaccess_testkit_item" "i" {
   name    = "${at(1, 'item', 'item-renamed')}"
   size    = ${at(2, '1', '2.5')}
@@ -123,7 +161,10 @@ resource "biaccess_testkit_item" "i" {
 }
 
 beforeAll(async () => {
-  await Promise.all([redash.start(), grafana.start(), testkit.start()]);
+  await Promise.all([redash.start(), grafana.start(), testkit.start(), sisense.start()]);
+  const sisenseModel = sisense.addDataModel('Sales', 'live');
+  sisenseModelId = sisenseModel.oid;
+  sisenseDashboardId = sisense.addDashboard('Sales', { dataModel: sisenseModel }).oid;
   const dashboard = await fetch(`${redash.url}/api/dashboards`, {
     method: 'POST',
     headers: { Authorization: `Key ${REDASH_ADMIN_API_KEY}`, 'Content-Type': 'application/json' },
@@ -140,13 +181,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workspace?.remove();
-  await Promise.all([redash.stop(), grafana.stop(), testkit.stop()]);
+  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), sisense.stop()]);
 });
 
 test.each(rounds)('round %i: apply, then a refresh-only plan and a plan find nothing to change', async (round) => {
   workspace.write('main.tf', configuration(round));
   const apply = await workspace.terraform(['apply', '-auto-approve']);
-  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 14 added, 0 changed, 0 destroyed');
+  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 19 added, 0 changed, 0 destroyed');
   else expect(apply.stdout).toMatch(/Apply complete! Resources: 0 added, [1-9]\d* changed, 0 destroyed/);
 
   const refresh = await workspace.terraform(['plan', '-refresh-only', '-detailed-exitcode'], { allowFailure: true });

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/framework/log';
 import type { CtyValue } from '../../src/protocol/values';
 import { findVendor } from '../../src/vendors';
 import { REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
+import { SISENSE_ADMIN_TOKEN, type SisenseEmulator } from '../../src/vendors/sisense/emulator';
 import { grafanaApi } from '../support/grafana-api';
 
 jest.setTimeout(30_000);
@@ -19,7 +20,7 @@ interface Fixture {
   objects: Partial<Record<ObjectKind, string>>;
 }
 
-const fixtures: Record<string, { emulatorOptions?: object; make(url: string, environment: Record<string, string>): Promise<Fixture> }> = {
+const fixtures: Record<string, { emulatorOptions?: object; make(url: string, environment: Record<string, string>, emulator: RunnableEmulator): Promise<Fixture> }> = {
   redash: {
     async make(url) {
       const call = async (path: string, body: unknown) =>
@@ -42,6 +43,19 @@ const fixtures: Record<string, { emulatorOptions?: object; make(url: string, env
       return { user: String(user.id), group: String(team.teamId), objects: { dashboard: 'kpis', folder: 'ops', data_source: 'warehouse' } };
     },
   },
+  sisense: {
+    async make(url, _environment, emulator) {
+      const call = async (path: string, body: unknown) =>
+        (await (await fetch(url + path, { method: 'POST', headers: { Authorization: `Bearer ${SISENSE_ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { _id: string };
+      const user = await call('/api/v1/users', { email: 'ann@example.com' });
+      const group = await call('/api/v1/groups', { name: 'Analysts' });
+      // Dashboards and data models are made in Sisense's UI, not through the access API.
+      const sisense = emulator as SisenseEmulator;
+      const model = sisense.addDataModel('Sales');
+      const dashboard = sisense.addDashboard('KPIs', { dataModel: model });
+      return { user: user._id, group: group._id, objects: { dashboard: dashboard.oid, data_model: model.oid } };
+    },
+  },
 };
 
 describe.each(Object.keys(fixtures))('%s', (name) => {
@@ -60,7 +74,7 @@ describe.each(Object.keys(fixtures))('%s', (name) => {
     const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
     const client = vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' });
     access = vendor.access!(client);
-    fixture = await fixtures[name].make(url, environment);
+    fixture = await fixtures[name].make(url, environment, emulator);
   });
 
   afterAll(() => emulator.stop());

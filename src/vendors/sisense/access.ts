@@ -127,7 +127,9 @@ export class SisenseAccess implements AccessAdapter {
   // --- memberships ---------------------------------------------------------------------------
 
   async listMembers(group: PrincipalRef): Promise<Membership[] | undefined> {
-    const groupId = sisenseId(group.id, 'group');
+    // No group has a malformed id (Sisense answers it with 422, not 404).
+    if (!SISENSE_ID.pattern.test(group.id)) return undefined;
+    const groupId = group.id;
     if (!(await this.api.getGroup(groupId))) return undefined;
     return (await this.api.listUsers()).filter((user) => user.groups?.includes(groupId)).map((user) => membership(groupId, user._id));
   }
@@ -248,12 +250,9 @@ function membership(groupId: string, userId: string): Membership {
 }
 
 function dashboardGrant(oid: string, share: DashboardShare): Grant {
-  return {
-    object: { kind: 'dashboard', id: oid },
-    principal: { kind: share.type, id: share.shareId },
-    level: LEVEL_OF_RULE[share.rule as ShareRule] ?? 'view',
-    settings: { subscribe: share.subscribe === true },
-  };
+  const grant: Grant = { object: { kind: 'dashboard', id: oid }, principal: { kind: share.type, id: share.shareId }, level: LEVEL_OF_RULE[share.rule as ShareRule] ?? 'view' };
+  // Settings are told only when they differ from the default (no e-mail reports).
+  return share.subscribe === true ? { ...grant, settings: { subscribe: true } } : grant;
 }
 
 function dataModelGrant(oid: string, share: DataModelShare): Grant {
