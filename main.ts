@@ -1,12 +1,14 @@
 // The example stack: a warehouse database and the BI access to it, declared together.
 //
-// Connections come from the environment: REDASH_URL/REDASH_API_KEY and GRAFANA_URL/GRAFANA_AUTH
-// (`npm start` points them at local emulators; point them at your own servers to use it for real).
-// The dashboard "Warehouse KPIs" (Redash), the folder "On-call" and the data source "warehouse"
-// (Grafana) are existing BI content: the stack looks them up and grants access to them.
+// Connections come from the environment: REDASH_URL/REDASH_API_KEY, GRAFANA_URL/GRAFANA_AUTH and
+// SISENSE_URL with SISENSE_TOKEN or SISENSE_USERNAME/SISENSE_PASSWORD (`npm start` points them at
+// local emulators; point them at your own servers to use it for real). The dashboard "Warehouse
+// KPIs" (Redash), the folder "On-call" and the data source "warehouse" (Grafana) and the dashboard
+// "Sales Overview" with its data model (Sisense) are existing BI content: the stack looks them up
+// and grants access to them.
 import { App, DataResource, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BiAccessProvider, grafana, redash } from './lib';
+import { BiAccessProvider, grafana, redash, sisense } from './lib';
 
 export class WarehouseAccessStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -78,6 +80,19 @@ export class WarehouseAccessStack extends TerraformStack {
     new grafana.FolderPermission(this, 'on-call-edits-folder', { folderUid: onCallFolder.uid, teamId: onCall.id, permission: 'Edit' });
     const warehouseInGrafana = new grafana.DataDataSource(this, 'grafana-warehouse', { name: 'warehouse' });
     new grafana.DataSourcePermission(this, 'on-call-queries-warehouse', { dataSourceUid: warehouseInGrafana.uid, teamId: onCall.id, permission: 'Query' });
+
+    // Sisense: the Analysts see the sales dashboard. Sharing a dashboard does not share the data
+    // model it queries, so the model is shared with them too ("use": query it, build on it).
+    const sisenseAnalysts = new sisense.Group(this, 'sisense-analysts', { name: 'Analysts' });
+    for (const { key, name, email } of people.filter((person) => person.group === analysts)) {
+      const [firstName, lastName] = name.split(' ');
+      const user = new sisense.User(this, `sisense-${key}`, { email, firstName, lastName, role: 'Viewer' });
+      new sisense.GroupMember(this, `sisense-${key}-analysts`, { groupId: sisenseAnalysts.id, userId: user.id });
+    }
+    const salesDashboard = new sisense.DataDashboard(this, 'sisense-sales-dashboard', { title: 'Sales Overview' });
+    const salesModel = new sisense.DataDataModel(this, 'sisense-sales-model', { title: salesDashboard.dataModelTitle });
+    new sisense.DashboardShare(this, 'analysts-view-sales', { dashboardId: salesDashboard.id, groupId: sisenseAnalysts.id, rule: 'view' });
+    new sisense.DataModelShare(this, 'analysts-use-sales-model', { dataModelId: salesModel.id, groupId: sisenseAnalysts.id, permission: 'use' });
 
     new TerraformOutput(this, 'redash_data_source_id', { value: warehouseSource.id });
     new TerraformOutput(this, 'grafana_team_id', { value: onCall.id });

@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
-test('the first run deploys the Redash and Grafana access and prints it', async () => {
+test('the first run deploys the Redash, Grafana and Sisense access and prints it', async () => {
   const { code, output } = await runDemo();
   expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
   expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
@@ -32,6 +32,10 @@ test('the first run deploys the Redash and Grafana access and prints it', async 
   expect(output).toContain('dashboard "Warehouse KPIs" shared with carol@example.com');
   expect(output).toMatch(/team On-call: (erin@example.com, dave@example.com \(admin\)|dave@example.com \(admin\), erin@example.com)/);
   expect(output).toContain('data source warehouse: team On-call: Query');
+  // Sisense: the dashboard is shared with the Analysts and republished, and so is its data model.
+  expect(output).toContain('dashboard "Sales Overview" owned by dana.designer@example.com shared with group Analysts (view) (published)');
+  expect(output).toContain('extract data model "Sales" shared with group Analysts (use)');
+  expect(output).toContain('user alice@example.com (consumer, inactive) in Analysts');
   expect(output).not.toContain('demo-only-password');
 });
 
