@@ -56,6 +56,12 @@ export interface Grant {
   object: ObjectRef;
   principal: PrincipalRef;
   level: AccessLevel;
+  /**
+   * The vendor's own permission names, for vendors whose access on an object is a set of named
+   * permissions rather than a level (Periscope): found grants carry the exact set, which `level`
+   * summarises; a grant set without it gets the vendor's set for `level`.
+   */
+  permissions?: readonly string[];
   /** Set when the grant is not on the object itself but reaches it from this folder. */
   inheritedFrom?: ObjectRef;
 }
