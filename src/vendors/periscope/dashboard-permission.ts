@@ -44,8 +44,9 @@ export const dashboardPermission = grantResource<DashboardPermissionModel, Peris
   grant: (model) => ({
     object: { kind: 'dashboard', id: model.dashboard_id },
     principal: { kind: 'group', id: model.role_id },
-    level: levelOf(model.permissions),
-    permissions: model.permissions,
+    // Unknown when an import reads the entry: only the ids matter then.
+    level: levelOf(model.permissions ?? []),
+    permissions: model.permissions ?? [],
   }),
   model: (grant, current) => ({ ...current, role_id: grant.principal.id, dashboard_id: grant.object.id, permissions: [...(grant.permissions ?? [])] }),
   attributeFor: (subject) => (subject === 'object' ? 'dashboard_id' : subject === 'level' ? 'permissions' : 'role_id'),

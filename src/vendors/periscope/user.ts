@@ -24,7 +24,9 @@ export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
     'Periscope stores emails lower-cased, so the case of the configured email never shows as a change. Destroying it deletes the user (the site refuses to delete its last admin).',
   attributes: {
     id: { type: 'string', computed: true, description: 'Periscope user id.' },
-    email: { type: 'string', required: true, forceNew: true, validators: [emailValidator], description: 'Email address (the login); compared ignoring case.' },
+    // Replacement is asked for by `plan`, not by forceNew: a change of case only (the site stores
+    // emails lower-cased, an import may spell it otherwise) is no new user.
+    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address (the login). Changing it other than in case replaces the user; case is ignored.' },
     first_name: { type: 'string', required: true, validators: [minLength(1)], description: 'First name. Changes in place.' },
     last_name: { type: 'string', required: true, validators: [minLength(1)], description: 'Last name. Changes in place.' },
   },
@@ -42,9 +44,10 @@ export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
     },
   },
 
-  async plan({ client, importCommand }, { prior, planned }) {
-    // A new user whose email is taken fails now, before anything else of the plan is applied.
+  async plan({ client, importCommand, requireReplace }, { prior, planned }) {
     const email = known(planned?.email);
+    if (prior !== null && email !== undefined && email.toLowerCase() !== prior.email.toLowerCase()) requireReplace('email');
+    // A new user whose email is taken fails now, before anything else of the plan is applied.
     if (prior === null && email !== undefined && emailValidator.check(email) === undefined) await assertEmailFree(client, email, importCommand, false);
   },
 
@@ -69,7 +72,10 @@ export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
 
   async update({ client }, prior, planned) {
     // Under the user's lock: a membership write of the same user reads and writes the user too.
-    await client.withUserLock(prior.id, () => client.updateUserNames(prior.id, { first_name: planned.first_name, last_name: planned.last_name }));
+    // Only the names change in place (an email differing in case only is the same email).
+    if (planned.first_name !== prior.first_name || planned.last_name !== prior.last_name) {
+      await client.withUserLock(prior.id, () => client.updateUserNames(prior.id, { first_name: planned.first_name, last_name: planned.last_name }));
+    }
     return { ...planned, id: prior.id };
   },
 
