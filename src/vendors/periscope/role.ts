@@ -37,7 +37,13 @@ export const role: ResourceDefinition<RoleModel, PeriscopeApi> = {
     name: {
       type: 'string',
       required: true,
-      validators: [minLength(1), { description: `not a default role name (${DEFAULT_ROLE_NAMES.join(', ')})`, check: (value) => (typeof value === 'string' && isDefaultRoleName(value) ? `"${value}" is a default role` : undefined) }],
+      validators: [
+        minLength(1),
+        {
+          description: `none of the default roles (${DEFAULT_ROLE_NAMES.join(', ')}, in any case), which exist on every site: read one with data "biaccess_periscope_role" { name = "Analyst" } and give it dashboards with biaccess_periscope_dashboard_permission`,
+          check: (value) => (typeof value === 'string' && isDefaultRoleName(value) ? `got ${JSON.stringify(value)}` : undefined),
+        },
+      ],
       description: 'Role name. Changes in place.',
     },
     description: { type: 'string', default: '', description: 'Description. Changes in place.' },
