@@ -2,6 +2,7 @@
 // the create and after each round of in-place updates, `plan -refresh-only -detailed-exitcode`
 // exits 0 (a CI drift check would otherwise raise a false alarm) and a normal plan has no changes.
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
+import { PeriscopeEmulator, PERISCOPE_ADMIN_EMAIL } from '../../src/vendors/periscope/emulator';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { grafanaApi } from '../support/grafana-api';
 import { TestkitEmulator, TESTKIT_API_KEY } from '../support/testkit/emulator';
@@ -12,8 +13,10 @@ jest.setTimeout(240_000);
 const redash = new RedashEmulator();
 const grafana = new GrafanaEmulator({ enterprise: true });
 const testkit = new TestkitEmulator();
+const periscope = new PeriscopeEmulator();
 let workspace: TerraformWorkspace;
 let redashDashboardId: number;
+let periscopeDashboardId: number;
 
 /** One value per round for each in-place attribute; round 0 is the create. */
 const rounds = [0, 1, 2, 3, 4, 5];
@@ -34,6 +37,12 @@ function configuration(round: number): string {
   testkit {
     url     = "${testkit.url}"
     api_key = "${TESTKIT_API_KEY}"
+  }
+  periscope {
+    url         = "${periscope.url}"
+    site        = "${periscope.site}"
+    api_key     = "${periscope.apiKey}"
+    admin_email = "${PERISCOPE_ADMIN_EMAIL}"
   }`) +
     `
 resource "biaccess_redash_user" "u" {
@@ -118,12 +127,44 @@ resource "biaccess_testkit_item" "i" {
   tags    = { team = "${at(4, 'a', 'b')}" }
   secret  = "${at(5, 'one', 'two')}"
 }
+
+resource "biaccess_periscope_user" "u" {
+  email      = "Cy@Example.com"
+  first_name = "${at(1, 'Cy', 'Cyrus')}"
+  last_name  = "${at(2, 'Young', 'Younger')}"
+}
+
+resource "biaccess_periscope_role" "r" {
+  name        = "${at(1, 'Readers', 'Dashboard Readers')}"
+  description = "${at(2, 'reads', 'reads dashboards')}"
+  privilege {
+    object_type = "Dashboard"
+    permissions = ${at(3, '["read_dashboards"]', '["read_dashboards", "download_pdf"]')}
+  }
+}
+
+resource "biaccess_periscope_role_member" "m" {
+  role_id = biaccess_periscope_role.r.id
+  user_id = biaccess_periscope_user.u.id
+}
+
+resource "biaccess_periscope_dashboard_permission" "p" {
+  role_id      = biaccess_periscope_role.r.id
+  dashboard_id = "${periscopeDashboardId}"
+  permissions  = ${at(1, '["read_dashboards"]', '["read_dashboards", "email_reports"]')}
+}
 `
   );
 }
 
 beforeAll(async () => {
-  await Promise.all([redash.start(), grafana.start(), testkit.start()]);
+  await Promise.all([redash.start(), grafana.start(), testkit.start(), periscope.start()]);
+  const created = await fetch(`${periscope.url}/api/v1/dashboards?test_mode=false`, {
+    method: 'POST',
+    headers: { 'HTTP-X-PARTNER-AUTH': `${periscope.site}:${periscope.apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'KPIs' }),
+  });
+  periscopeDashboardId = ((await created.json()) as { dashboard: { id: number } }).dashboard.id;
   const dashboard = await fetch(`${redash.url}/api/dashboards`, {
     method: 'POST',
     headers: { Authorization: `Key ${REDASH_ADMIN_API_KEY}`, 'Content-Type': 'application/json' },
@@ -140,13 +181,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workspace?.remove();
-  await Promise.all([redash.stop(), grafana.stop(), testkit.stop()]);
+  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), periscope.stop()]);
 });
 
 test.each(rounds)('round %i: apply, then a refresh-only plan and a plan find nothing to change', async (round) => {
   workspace.write('main.tf', configuration(round));
   const apply = await workspace.terraform(['apply', '-auto-approve']);
-  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 14 added, 0 changed, 0 destroyed');
+  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 18 added, 0 changed, 0 destroyed');
   else expect(apply.stdout).toMatch(/Apply complete! Resources: 0 added, [1-9]\d* changed, 0 destroyed/);
 
   const refresh = await workspace.terraform(['plan', '-refresh-only', '-detailed-exitcode'], { allowFailure: true });

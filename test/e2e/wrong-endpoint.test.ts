@@ -3,6 +3,7 @@
 // naming the setting to check. It never reads the objects as deleted: the state stays, and no
 // plan offers to create everything again.
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
+import { PeriscopeEmulator, PERISCOPE_ADMIN_EMAIL } from '../../src/vendors/periscope/emulator';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { grafanaApi } from '../support/grafana-api';
 import { TestkitEmulator, TESTKIT_API_KEY } from '../support/testkit/emulator';
@@ -13,6 +14,7 @@ jest.setTimeout(180_000);
 const redash = new RedashEmulator();
 const grafana = new GrafanaEmulator();
 const testkit = new TestkitEmulator();
+const periscope = new PeriscopeEmulator();
 let workspace: TerraformWorkspace;
 let secondOrg: number;
 
@@ -21,6 +23,7 @@ interface Endpoints {
   grafanaUrl: string;
   grafanaOrg?: number;
   testkitUrl: string;
+  periscopeUrl: string;
 }
 
 function configuration(endpoints: Endpoints): string {
@@ -36,6 +39,12 @@ function configuration(endpoints: Endpoints): string {
   testkit {
     url     = "${endpoints.testkitUrl}"
     api_key = "${TESTKIT_API_KEY}"
+  }
+  periscope {
+    url         = "${endpoints.periscopeUrl}"
+    site        = "${periscope.site}"
+    api_key     = "${periscope.apiKey}"
+    admin_email = "${PERISCOPE_ADMIN_EMAIL}"
   }`) +
     `
 resource "biaccess_redash_group" "g" {
@@ -71,11 +80,26 @@ resource "biaccess_grafana_dashboard_permission" "dp" {
 resource "biaccess_testkit_item" "i" {
   name = "item"
 }
+
+resource "biaccess_periscope_user" "u" {
+  email      = "ann@example.com"
+  first_name = "Ann"
+  last_name  = "Lee"
+}
+
+resource "biaccess_periscope_role" "r" {
+  name = "Analysts"
+}
+
+resource "biaccess_periscope_role_member" "m" {
+  role_id = biaccess_periscope_role.r.id
+  user_id = biaccess_periscope_user.u.id
+}
 `
   );
 }
 
-const right = (): Endpoints => ({ redashUrl: redash.url, grafanaUrl: grafana.url, testkitUrl: testkit.url });
+const right = (): Endpoints => ({ redashUrl: redash.url, grafanaUrl: grafana.url, testkitUrl: testkit.url, periscopeUrl: periscope.url });
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 async function refreshWith(endpoints: Endpoints) {
@@ -88,7 +112,7 @@ async function refreshWith(endpoints: Endpoints) {
 }
 
 beforeAll(async () => {
-  await Promise.all([redash.start(), grafana.start(), testkit.start()]);
+  await Promise.all([redash.start(), grafana.start(), testkit.start(), periscope.start()]);
   const admin = grafanaApi(grafana.url, grafana.adminAuth);
   await admin.ok('POST', '/api/dashboards/db', { dashboard: { uid: 'dash', title: 'Dash' } });
   // A second org the admin belongs to, holding none of the objects.
@@ -101,20 +125,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workspace?.remove();
-  await Promise.all([redash.stop(), grafana.stop(), testkit.stop()]);
+  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), periscope.stop()]);
 });
 
 test('a base URL that is not the vendor API is an error naming the URL setting, for every vendor; nothing reads as deleted', async () => {
-  const result = await refreshWith({ redashUrl: `${redash.url}/no-such-org`, grafanaUrl: `${grafana.url}/grafana`, testkitUrl: `${testkit.url}/v2` });
+  const result = await refreshWith({ redashUrl: `${redash.url}/no-such-org`, grafanaUrl: `${grafana.url}/grafana`, testkitUrl: `${testkit.url}/v2`, periscopeUrl: `${periscope.url}/app` });
   for (const { code, output } of [result.refresh, result.plan]) {
     expect(code).toBe(1);
     expect(output).toMatch(/Every redash server answers GET \/api\/groups, so http:\/\/127\.0\.0\.1:\d+\/no-such-org is not the redash API: check redash\.url \(REDASH_URL\)/);
     expect(output).toMatch(/Every grafana server answers GET \/api\/org, so http:\/\/127\.0\.0\.1:\d+\/grafana is not the grafana API: check grafana\.url \(GRAFANA_URL\)/);
     expect(output).toMatch(/Every testkit server answers GET \/items, so http:\/\/127\.0\.0\.1:\d+\/v2 is not the testkit API: check testkit\.url \(TESTKIT_URL\)/);
+    // Periscope answers a route it does not serve with an HTML page: never read as "deleted".
+    expect(output).toMatch(/Every periscope server answers GET \/api\/v1\/roles, so http:\/\/127\.0\.0\.1:\d+\/app is not the periscope API: check periscope\.url \(PERISCOPE_URL\)/);
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
   expect([...result.after.keys()].sort()).toEqual([...result.before.keys()].sort());
-  expect(result.after.size).toBe(7);
+  expect(result.after.size).toBe(10);
 });
 
 test('a Grafana org that holds none of the objects: members and grants say which org they belong to', async () => {
@@ -126,7 +152,7 @@ test('a Grafana org that holds none of the objects: members and grants say which
     expect(output).toMatch(/Reading biaccess_grafana_dashboard_permission failed/);
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
-  expect(result.after.size).toBe(7);
+  expect(result.after.size).toBe(10);
 });
 
 test('a Grafana org the credentials cannot act in is an error naming grafana.org_id', async () => {
@@ -137,7 +163,7 @@ test('a Grafana org the credentials cannot act in is an error naming grafana.org
     expect(output).toContain('may not act in org 99 (grafana.org_id or GRAFANA_ORG_ID)');
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
-  expect(result.after.size).toBe(7);
+  expect(result.after.size).toBe(10);
 });
 
 test('pointed back at the right place, nothing has changed', async () => {
