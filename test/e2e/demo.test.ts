@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
-test('the first run deploys the Redash and Grafana access and prints it', async () => {
+test('the first run deploys the Redash, Grafana and Periscope access and prints it', async () => {
   const { code, output } = await runDemo();
   expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
   expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
@@ -32,6 +32,9 @@ test('the first run deploys the Redash and Grafana access and prints it', async 
   expect(output).toContain('dashboard "Warehouse KPIs" shared with carol@example.com');
   expect(output).toMatch(/team On-call: (erin@example.com, dave@example.com \(admin\)|dave@example.com \(admin\), erin@example.com)/);
   expect(output).toContain('data source warehouse: team On-call: Query');
+  expect(output).toContain('user frank@example.com (Frank Analyst) in Everyone, Warehouse Analysts');
+  expect(output).toContain('role Warehouse Analysts: "Warehouse KPIs": read_dashboards');
+  expect(output).toContain('role Analyst (default): "Revenue": download_pdf, read_dashboards');
   expect(output).not.toContain('demo-only-password');
 });
 
