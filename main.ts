@@ -1,14 +1,15 @@
 // The example stack: a warehouse database and the BI access to it, declared together.
 //
-// Connections come from the environment: REDASH_URL/REDASH_API_KEY, GRAFANA_URL/GRAFANA_AUTH and
-// SISENSE_URL with SISENSE_TOKEN or SISENSE_USERNAME/SISENSE_PASSWORD (`npm start` points them at
+// Connections come from the environment: REDASH_URL/REDASH_API_KEY, GRAFANA_URL/GRAFANA_AUTH,
+// SISENSE_URL with SISENSE_TOKEN or SISENSE_USERNAME/SISENSE_PASSWORD, and
+// PERISCOPE_URL/PERISCOPE_SITE/PERISCOPE_API_KEY/PERISCOPE_ADMIN_EMAIL (`npm start` points them at
 // local emulators; point them at your own servers to use it for real). The dashboard "Warehouse
-// KPIs" (Redash), the folder "On-call" and the data source "warehouse" (Grafana) and the dashboard
-// "Sales Overview" with its data model (Sisense) are existing BI content: the stack looks them up
-// and grants access to them.
+// KPIs" (Redash), the folder "On-call" and the data source "warehouse" (Grafana), the dashboard
+// "Sales Overview" with its data model (Sisense), and the dashboards "Warehouse KPIs" and
+// "Revenue" (Periscope) are existing BI content: the stack looks them up and grants access to them.
 import { App, DataResource, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BiAccessProvider, grafana, redash, sisense } from './lib';
+import { BiAccessProvider, grafana, periscope, redash, sisense } from './lib';
 
 export class WarehouseAccessStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -93,6 +94,21 @@ export class WarehouseAccessStack extends TerraformStack {
     const salesModel = new sisense.DataDataModel(this, 'sisense-sales-model', { title: salesDashboard.dataModelTitle });
     new sisense.DashboardShare(this, 'analysts-view-sales', { dashboardId: salesDashboard.id, groupId: sisenseAnalysts.id, rule: 'view' });
     new sisense.DataModelShare(this, 'analysts-use-sales-model', { dataModelId: salesModel.id, groupId: sisenseAnalysts.id, permission: 'use' });
+
+    // Periscope: a role for the warehouse analysts that reads the KPIs dashboard, one member, and
+    // the site's default Analyst role given the Revenue dashboard too.
+    const periscopeAnalysts = new periscope.Role(this, 'periscope-warehouse-analysts', {
+      name: 'Warehouse Analysts',
+      description: 'Reads the warehouse dashboards',
+      privilege: [{ object_type: 'Dashboard', permissions: ['read_dashboards', 'download_pdf'] }],
+    });
+    const periscopeKpis = new periscope.DataDashboard(this, 'periscope-kpis', { name: 'Warehouse KPIs' });
+    new periscope.DashboardPermission(this, 'warehouse-analysts-read-kpis', { roleId: periscopeAnalysts.id, dashboardId: periscopeKpis.id, permissions: ['read_dashboards'] });
+    const frank = new periscope.User(this, 'periscope-frank', { email: 'frank@example.com', firstName: 'Frank', lastName: 'Analyst' });
+    new periscope.RoleMember(this, 'periscope-frank-warehouse-analysts', { roleId: periscopeAnalysts.id, userId: frank.id });
+    const defaultAnalystRole = new periscope.DataRole(this, 'periscope-analyst-role', { name: 'Analyst' });
+    const periscopeRevenue = new periscope.DataDashboard(this, 'periscope-revenue', { name: 'Revenue' });
+    new periscope.DashboardPermission(this, 'analyst-role-reads-revenue', { roleId: defaultAnalystRole.id, dashboardId: periscopeRevenue.id, permissions: ['read_dashboards', 'download_pdf'] });
 
     new TerraformOutput(this, 'redash_data_source_id', { value: warehouseSource.id });
     new TerraformOutput(this, 'grafana_team_id', { value: onCall.id });

@@ -116,6 +116,13 @@ export interface PeriscopeProviderBlock {
    * Falls back to the environment variable `PERISCOPE_API_KEY` when unset.
    */
   readonly apiKey?: string;
+
+  /**
+   * Email of an existing site admin, sent as the inviter or author of every change (`invited_by_email`, `created_by_email`, `updated_by_email`). Needed for writes only.
+   *
+   * Falls back to the environment variable `PERISCOPE_ADMIN_EMAIL` when unset.
+   */
+  readonly adminEmail?: string;
 }
 
 /** Configuration of the biaccess provider: one optional block per vendor. */

@@ -58,8 +58,19 @@ export interface Grant {
   level: AccessLevel;
   /** Set when the grant is not on the object itself but reaches it from this folder. */
   inheritedFrom?: ObjectRef;
-  /** What a vendor records with a grant besides its level (Sisense: whether a dashboard's recipient gets its e-mail reports). */
-  settings?: Readonly<Record<string, boolean | string>>;
+  /**
+   * How the vendor states the grant where the level alone would lose something: found grants carry
+   * it; a grant set with it is written exactly so, and without it as the vendor's usual form of the level.
+   */
+  detail?: GrantDetail;
+}
+
+/** The vendor's own terms of a grant, beyond its level. */
+export interface GrantDetail {
+  /** The permission names, where a vendor's access is a set of them (Periscope); `level` summarises the set. */
+  permissions?: readonly string[];
+  /** Whether the principal also receives the object's e-mail reports (Sisense dashboards). */
+  subscribe?: boolean;
 }
 
 /** What a vendor supports: for each object kind, its levels (weakest first) and who may be given them. */

@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
-test('the first run deploys the Redash, Grafana and Sisense access and prints it', async () => {
+test('the first run deploys the Redash, Grafana, Sisense and Periscope access and prints it', async () => {
   const { code, output } = await runDemo();
   expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
   expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
@@ -36,6 +36,9 @@ test('the first run deploys the Redash, Grafana and Sisense access and prints it
   expect(output).toContain('dashboard "Sales Overview" owned by dana.designer@example.com shared with group Analysts (view) (published)');
   expect(output).toContain('extract data model "Sales" shared with group Analysts (use)');
   expect(output).toContain('user alice@example.com (consumer, inactive) in Analysts');
+  expect(output).toContain('user frank@example.com (Frank Analyst) in Everyone, Warehouse Analysts');
+  expect(output).toContain('role Warehouse Analysts: "Warehouse KPIs": read_dashboards');
+  expect(output).toContain('role Analyst (default): "Revenue": download_pdf, read_dashboards');
   expect(output).not.toContain('demo-only-password');
 });
 

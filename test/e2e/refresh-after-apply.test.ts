@@ -2,6 +2,7 @@
 // the create and after each round of in-place updates, `plan -refresh-only -detailed-exitcode`
 // exits 0 (a CI drift check would otherwise raise a false alarm) and a normal plan has no changes.
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
+import { PeriscopeEmulator, PERISCOPE_ADMIN_EMAIL } from '../../src/vendors/periscope/emulator';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { SisenseEmulator, SISENSE_ADMIN_TOKEN } from '../../src/vendors/sisense/emulator';
 import { grafanaApi } from '../support/grafana-api';
@@ -18,6 +19,8 @@ let workspace: TerraformWorkspace;
 let redashDashboardId: number;
 let sisenseDashboardId: string;
 let sisenseModelId: string;
+const periscope = new PeriscopeEmulator();
+let periscopeDashboardId: number;
 
 /** One value per round for each in-place attribute; round 0 is the create. */
 const rounds = [0, 1, 2, 3, 4, 5];
@@ -42,6 +45,12 @@ function configuration(round: number): string {
   sisense {
     url   = "${sisense.url}"
     token = "${SISENSE_ADMIN_TOKEN}"
+  }
+  periscope {
+    url         = "${periscope.url}"
+    site        = "${periscope.site}"
+    api_key     = "${periscope.apiKey}"
+    admin_email = "${PERISCOPE_ADMIN_EMAIL}"
   }`) +
     `
 resource "biaccess_redash_user" "u" {
@@ -156,15 +165,47 @@ resource "biaccess_testkit_item" "i" {
   tags    = { team = "${at(4, 'a', 'b')}" }
   secret  = "${at(5, 'one', 'two')}"
 }
+
+resource "biaccess_periscope_user" "u" {
+  email      = "Cy@Example.com"
+  first_name = "${at(1, 'Cy', 'Cyrus')}"
+  last_name  = "${at(2, 'Young', 'Younger')}"
+}
+
+resource "biaccess_periscope_role" "r" {
+  name        = "${at(1, 'Readers', 'Dashboard Readers')}"
+  description = "${at(2, 'reads', 'reads dashboards')}"
+  privilege {
+    object_type = "Dashboard"
+    permissions = ${at(3, '["read_dashboards"]', '["read_dashboards", "download_pdf"]')}
+  }
+}
+
+resource "biaccess_periscope_role_member" "m" {
+  role_id = biaccess_periscope_role.r.id
+  user_id = biaccess_periscope_user.u.id
+}
+
+resource "biaccess_periscope_dashboard_permission" "p" {
+  role_id      = biaccess_periscope_role.r.id
+  dashboard_id = "${periscopeDashboardId}"
+  permissions  = ${at(1, '["read_dashboards"]', '["read_dashboards", "email_reports"]')}
+}
 `
   );
 }
 
 beforeAll(async () => {
-  await Promise.all([redash.start(), grafana.start(), testkit.start(), sisense.start()]);
+  await Promise.all([redash.start(), grafana.start(), testkit.start(), periscope.start(), sisense.start()]);
   const sisenseModel = sisense.addDataModel('Sales', 'live');
   sisenseModelId = sisenseModel.oid;
   sisenseDashboardId = sisense.addDashboard('Sales', { dataModel: sisenseModel }).oid;
+  const created = await fetch(`${periscope.url}/api/v1/dashboards?test_mode=false`, {
+    method: 'POST',
+    headers: { 'HTTP-X-PARTNER-AUTH': `${periscope.site}:${periscope.apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'KPIs' }),
+  });
+  periscopeDashboardId = ((await created.json()) as { dashboard: { id: number } }).dashboard.id;
   const dashboard = await fetch(`${redash.url}/api/dashboards`, {
     method: 'POST',
     headers: { Authorization: `Key ${REDASH_ADMIN_API_KEY}`, 'Content-Type': 'application/json' },
@@ -181,13 +222,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workspace?.remove();
-  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), sisense.stop()]);
+  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), periscope.stop(), sisense.stop()]);
 });
 
 test.each(rounds)('round %i: apply, then a refresh-only plan and a plan find nothing to change', async (round) => {
   workspace.write('main.tf', configuration(round));
   const apply = await workspace.terraform(['apply', '-auto-approve']);
-  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 19 added, 0 changed, 0 destroyed');
+  if (round === 0) expect(apply.stdout).toContain('Apply complete! Resources: 23 added, 0 changed, 0 destroyed');
   else expect(apply.stdout).toMatch(/Apply complete! Resources: 0 added, [1-9]\d* changed, 0 destroyed/);
 
   const refresh = await workspace.terraform(['plan', '-refresh-only', '-detailed-exitcode'], { allowFailure: true });

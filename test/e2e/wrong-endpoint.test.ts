@@ -3,6 +3,7 @@
 // naming the setting to check. It never reads the objects as deleted: the state stays, and no
 // plan offers to create everything again.
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
+import { PeriscopeEmulator, PERISCOPE_ADMIN_EMAIL } from '../../src/vendors/periscope/emulator';
 import { RedashEmulator, REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { SisenseEmulator, SISENSE_ADMIN_TOKEN } from '../../src/vendors/sisense/emulator';
 import { grafanaApi } from '../support/grafana-api';
@@ -15,6 +16,7 @@ const redash = new RedashEmulator();
 const grafana = new GrafanaEmulator();
 const testkit = new TestkitEmulator();
 const sisense = new SisenseEmulator();
+const periscope = new PeriscopeEmulator();
 let workspace: TerraformWorkspace;
 let secondOrg: number;
 let sisenseDashboardId: string;
@@ -25,6 +27,7 @@ interface Endpoints {
   grafanaOrg?: number;
   testkitUrl: string;
   sisenseUrl: string;
+  periscopeUrl: string;
 }
 
 function configuration(endpoints: Endpoints): string {
@@ -44,6 +47,12 @@ function configuration(endpoints: Endpoints): string {
   sisense {
     url   = "${endpoints.sisenseUrl}"
     token = "${SISENSE_ADMIN_TOKEN}"
+  }
+  periscope {
+    url         = "${endpoints.periscopeUrl}"
+    site        = "${periscope.site}"
+    api_key     = "${periscope.apiKey}"
+    admin_email = "${PERISCOPE_ADMIN_EMAIL}"
   }`) +
     `
 resource "biaccess_redash_group" "g" {
@@ -88,11 +97,26 @@ resource "biaccess_sisense_dashboard_share" "s" {
   dashboard_id = "${sisenseDashboardId}"
   group_id     = biaccess_sisense_group.g.id
 }
+
+resource "biaccess_periscope_user" "u" {
+  email      = "ann@example.com"
+  first_name = "Ann"
+  last_name  = "Lee"
+}
+
+resource "biaccess_periscope_role" "r" {
+  name = "Analysts"
+}
+
+resource "biaccess_periscope_role_member" "m" {
+  role_id = biaccess_periscope_role.r.id
+  user_id = biaccess_periscope_user.u.id
+}
 `
   );
 }
 
-const right = (): Endpoints => ({ redashUrl: redash.url, grafanaUrl: grafana.url, testkitUrl: testkit.url, sisenseUrl: sisense.url });
+const right = (): Endpoints => ({ redashUrl: redash.url, grafanaUrl: grafana.url, testkitUrl: testkit.url, sisenseUrl: sisense.url, periscopeUrl: periscope.url });
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 async function refreshWith(endpoints: Endpoints) {
@@ -105,7 +129,7 @@ async function refreshWith(endpoints: Endpoints) {
 }
 
 beforeAll(async () => {
-  await Promise.all([redash.start(), grafana.start(), testkit.start(), sisense.start()]);
+  await Promise.all([redash.start(), grafana.start(), testkit.start(), sisense.start(), periscope.start()]);
   sisenseDashboardId = sisense.addDashboard('Sales').oid;
   const admin = grafanaApi(grafana.url, grafana.adminAuth);
   await admin.ok('POST', '/api/dashboards/db', { dashboard: { uid: 'dash', title: 'Dash' } });
@@ -119,21 +143,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workspace?.remove();
-  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), sisense.stop()]);
+  await Promise.all([redash.stop(), grafana.stop(), testkit.stop(), sisense.stop(), periscope.stop()]);
 });
 
 test('a base URL that is not the vendor API is an error naming the URL setting, for every vendor; nothing reads as deleted', async () => {
-  const result = await refreshWith({ redashUrl: `${redash.url}/no-such-org`, grafanaUrl: `${grafana.url}/grafana`, testkitUrl: `${testkit.url}/v2`, sisenseUrl: `${sisense.url}/app` });
+  const result = await refreshWith({ redashUrl: `${redash.url}/no-such-org`, grafanaUrl: `${grafana.url}/grafana`, testkitUrl: `${testkit.url}/v2`, sisenseUrl: `${sisense.url}/app`, periscopeUrl: `${periscope.url}/app` });
   for (const { code, output } of [result.refresh, result.plan]) {
     expect(code).toBe(1);
     expect(output).toMatch(/Every redash server answers GET \/api\/groups, so http:\/\/127\.0\.0\.1:\d+\/no-such-org is not the redash API: check redash\.url \(REDASH_URL\)/);
     expect(output).toMatch(/Every grafana server answers GET \/api\/org, so http:\/\/127\.0\.0\.1:\d+\/grafana is not the grafana API: check grafana\.url \(GRAFANA_URL\)/);
     expect(output).toMatch(/Every testkit server answers GET \/items, so http:\/\/127\.0\.0\.1:\d+\/v2 is not the testkit API: check testkit\.url \(TESTKIT_URL\)/);
     expect(output).toMatch(/Every sisense server answers GET \/api\/roles, so http:\/\/127\.0\.0\.1:\d+\/app is not the sisense API: check sisense\.url \(SISENSE_URL\)/);
+    // Periscope answers a route it does not serve with an HTML page: never read as "deleted".
+    expect(output).toMatch(/Every periscope server answers GET \/api\/v1\/roles, so http:\/\/127\.0\.0\.1:\d+\/app is not the periscope API: check periscope\.url \(PERISCOPE_URL\)/);
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
   expect([...result.after.keys()].sort()).toEqual([...result.before.keys()].sort());
-  expect(result.after.size).toBe(9);
+  expect(result.after.size).toBe(12);
 });
 
 test('a Grafana org that holds none of the objects: members and grants say which org they belong to', async () => {
@@ -145,7 +171,7 @@ test('a Grafana org that holds none of the objects: members and grants say which
     expect(output).toMatch(/Reading biaccess_grafana_dashboard_permission failed/);
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
-  expect(result.after.size).toBe(9);
+  expect(result.after.size).toBe(12);
 });
 
 test('a Grafana org the credentials cannot act in is an error naming grafana.org_id', async () => {
@@ -156,7 +182,7 @@ test('a Grafana org the credentials cannot act in is an error naming grafana.org
     expect(output).toContain('may not act in org 99 (grafana.org_id or GRAFANA_ORG_ID)');
     expect(output).not.toMatch(/has been deleted|will be created|no longer exists/);
   }
-  expect(result.after.size).toBe(9);
+  expect(result.after.size).toBe(12);
 });
 
 test('pointed back at the right place, nothing has changed', async () => {

@@ -1,34 +1,30 @@
-// Periscope Data / Sisense for Cloud Data Teams: provider block and API client; resources arrive
-// with Periscope support.
+// Periscope Data / Sisense for Cloud Data Teams (RBAC sites): provider block, API client,
+// resources and data sources.
 import type { Attributes } from '../../framework/definitions';
 import { baseUrlSetting, requiredSetting } from '../../framework/config';
-import { VendorHttpClient } from '../../framework/http';
-import type { Logger } from '../../framework/log';
 import type { Vendor } from '../vendor';
+import { periscopeAccess } from './access';
+import { PeriscopeApi } from './client';
+import { dashboardPermission } from './dashboard-permission';
+import { dashboardLookup } from './data-dashboard';
+import { roleLookup } from './data-role';
+import { userLookup } from './data-user';
+import { role } from './role';
+import { roleMember } from './role-member';
+import { user } from './user';
 
 const config: Attributes = {
   // The docs name app.periscopedata.com, every example uses api.periscopedata.com; both serve /api/v1.
   url: { type: 'string', optional: true, env: 'PERISCOPE_URL', description: 'API base URL, e.g. https://api.periscopedata.com.' },
   site: { type: 'string', optional: true, env: 'PERISCOPE_SITE', description: 'Site name (the path segment in dashboard URLs, /app/<site>/…).' },
   api_key: { type: 'string', optional: true, sensitive: true, env: 'PERISCOPE_API_KEY', description: "The site's API key (Settings → Billing and Authentication)." },
+  admin_email: {
+    type: 'string',
+    optional: true,
+    env: 'PERISCOPE_ADMIN_EMAIL',
+    description: 'Email of an existing site admin, sent as the inviter or author of every change (`invited_by_email`, `created_by_email`, `updated_by_email`). Needed for writes only.',
+  },
 };
-
-/** The typed Periscope client; its calls arrive with the Periscope resources. */
-export class PeriscopeApi {
-  readonly http: VendorHttpClient;
-
-  constructor(connection: { baseUrl: string; site: string; apiKey: string; log?: Logger; signal?: AbortSignal; userAgent?: string }) {
-    this.http = new VendorHttpClient({
-      vendor: 'periscope',
-      baseUrl: connection.baseUrl,
-      headers: { 'HTTP-X-PARTNER-AUTH': `${connection.site}:${connection.apiKey}` },
-      secrets: [connection.apiKey],
-      log: connection.log,
-      signal: connection.signal,
-      userAgent: connection.userAgent,
-    });
-  }
-}
 
 export const periscope: Vendor<PeriscopeApi> = {
   name: 'periscope',
@@ -38,8 +34,11 @@ export const periscope: Vendor<PeriscopeApi> = {
     const baseUrl = baseUrlSetting('periscope', settings, config.url);
     const site = requiredSetting('periscope', settings, 'site', config.site);
     const apiKey = requiredSetting('periscope', settings, 'api_key', config.api_key);
-    return new PeriscopeApi({ baseUrl, site, apiKey, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
+    const adminEmail = typeof settings.admin_email === 'string' && settings.admin_email !== '' ? settings.admin_email : undefined;
+    return new PeriscopeApi({ baseUrl, site, apiKey, adminEmail, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
-  resources: [],
-  dataSources: [],
+  access: periscopeAccess,
+  emulator: () => import('./emulator-module').then((module) => module.periscopeEmulator),
+  resources: [user, role, roleMember, dashboardPermission],
+  dataSources: [userLookup, roleLookup, dashboardLookup],
 };

@@ -203,7 +203,7 @@ export class SisenseAccess implements AccessAdapter {
       if (dashboard && type === 'user' && dashboard.owner === partyId) {
         throw new AccessSubjectError('principal', `User ${partyId} owns dashboard ${grant.object.id}: an owner is not shared their own dashboard.`);
       }
-      const share: DashboardShare = { shareId: partyId, type, rule, subscribe: grant.settings?.subscribe === true };
+      const share: DashboardShare = { shareId: partyId, type, rule, subscribe: grant.detail?.subscribe === true };
       if (!(await this.shares.set(grant.object.id, share))) throw new AccessSubjectError('object', `Sisense has no dashboard with oid ${grant.object.id}.`);
       return;
     }
@@ -251,8 +251,8 @@ function membership(groupId: string, userId: string): Membership {
 
 function dashboardGrant(oid: string, share: DashboardShare): Grant {
   const grant: Grant = { object: { kind: 'dashboard', id: oid }, principal: { kind: share.type, id: share.shareId }, level: LEVEL_OF_RULE[share.rule as ShareRule] ?? 'view' };
-  // Settings are told only when they differ from the default (no e-mail reports).
-  return share.subscribe === true ? { ...grant, settings: { subscribe: true } } : grant;
+  // The detail is told only when it differs from the default (no e-mail reports).
+  return share.subscribe === true ? { ...grant, detail: { subscribe: true } } : grant;
 }
 
 function dataModelGrant(oid: string, share: DataModelShare): Grant {

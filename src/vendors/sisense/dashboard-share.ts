@@ -45,7 +45,7 @@ export const dashboardShare = grantResource<DashboardShareModel, SisenseApi>({
     object: { kind: 'dashboard', id: model.dashboard_id },
     principal: model.user_id ? { kind: 'user', id: model.user_id } : { kind: 'group', id: model.group_id! },
     level: LEVEL_BY_RULE[model.rule] ?? 'view',
-    settings: { subscribe: model.subscribe === true },
+    detail: { subscribe: model.subscribe === true },
   }),
   model: (grant) => ({
     id: '',
@@ -53,7 +53,7 @@ export const dashboardShare = grantResource<DashboardShareModel, SisenseApi>({
     user_id: grant.principal.kind === 'user' ? grant.principal.id : null,
     group_id: grant.principal.kind === 'group' ? grant.principal.id : null,
     rule: RULE_BY_LEVEL[grant.level] ?? 'view',
-    subscribe: grant.settings?.subscribe === true,
+    subscribe: grant.detail?.subscribe === true,
   }),
   attributeFor: (subject, model) => (subject === 'object' ? 'dashboard_id' : subject === 'level' ? 'rule' : model.user_id ? 'user_id' : 'group_id'),
 
