@@ -1,9 +1,9 @@
-// Every Sisense resource under the real Terraform against the emulator, with two provider aliases
-// that log in differently (an API token; a user name and password): create, data sources, a
+// Every Sisense resource under the real Terraform against the emulator: create, data sources, a
 // refresh that changes nothing, in-place updates, hand changes seen by a refresh and undone by
 // apply (the dashboard republished each time), objects deleted by hand recreated, imports (CLI
-// and import blocks), and a destroy that leaves every share and member nobody declared.
-import { SisenseEmulator, SISENSE_ADMIN_EMAIL, SISENSE_ADMIN_PASSWORD, SISENSE_ADMIN_TOKEN, type StoredDashboard, type StoredDataModel } from '../../src/vendors/sisense/emulator';
+// and import blocks), and a destroy that leaves every share and member nobody declared. The two
+// ways of logging in, side by side as provider aliases, are in sisense-logins.test.ts.
+import { SisenseEmulator, SISENSE_ADMIN_TOKEN, type StoredDashboard, type StoredDataModel } from '../../src/vendors/sisense/emulator';
 import { providerBlock, TerraformWorkspace } from '../support/terraform';
 
 jest.setTimeout(180_000);
@@ -45,15 +45,6 @@ function configuration(settings: Settings): string {
   return (
     providerBlock(`  sisense {\n    url   = "${emulator.url}"\n    token = "${SISENSE_ADMIN_TOKEN}"\n  }`) +
     `
-provider "biaccess" {
-  alias = "login"
-  sisense {
-    url      = "${emulator.url}"
-    username = "${SISENSE_ADMIN_EMAIL}"
-    password = "${SISENSE_ADMIN_PASSWORD}"
-  }
-}
-
 resource "biaccess_sisense_user" "ana" {
   email      = "${settings.anaEmail}"
   first_name = "Ana"
@@ -63,7 +54,6 @@ resource "biaccess_sisense_user" "ana" {
 }
 
 resource "biaccess_sisense_user" "eli" {
-  provider = biaccess.login
   email    = "Eli@Example.com"
 }
 
@@ -77,7 +67,6 @@ resource "biaccess_sisense_group_member" "ana" {
 }
 
 resource "biaccess_sisense_group_member" "eli" {
-  provider = biaccess.login
   group_id = biaccess_sisense_group.analysts.id
   user_id  = biaccess_sisense_user.eli.id
 }
@@ -102,7 +91,6 @@ resource "biaccess_sisense_dashboard_share" "analysts" {
 }
 
 resource "biaccess_sisense_dashboard_share" "eli" {
-  provider     = biaccess.login
   dashboard_id = data.biaccess_sisense_dashboard.sales.id
   user_id      = biaccess_sisense_user.eli.id
 }
@@ -155,6 +143,7 @@ const stateIds = async () => {
   return { ana: id('biaccess_sisense_user.ana'), eli: id('biaccess_sisense_user.eli'), analysts: id('biaccess_sisense_group.analysts'), resources };
 };
 const userById = (id: string) => state().users.find((user) => user._id === id);
+const adminsId = () => state().groups.find((group) => group.name === 'Admins')!._id;
 const dashboard = () => state().dashboards.find((candidate) => candidate.oid === sales.oid)!;
 const modelShares = (oid: string) => state().dataModels.find((model) => model.oid === oid)!.shares;
 const publishes = () => emulator.countRequests({ method: 'POST', path: `/api/v1/dashboards/${sales.oid}/publish` });
@@ -174,6 +163,8 @@ beforeAll(async () => {
     ],
   });
   await sisense('PUT', `/api/elasticubes/localhost/Sales/permissions`, [{ partyId: bystanderId, type: 'user', permission: 'a' }]);
+  // A membership nobody declares.
+  await sisense('POST', `/api/groups/${adminsId()}/users`, [bystanderId]);
   workspace = await TerraformWorkspace.create({ inProcess: true });
   workspace.write('main.tf', configuration(initial));
   await workspace.terraform(['init']);
@@ -184,7 +175,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-test('apply creates every resource in Sisense through both logins, the dashboard is republished, and data sources read them back', async () => {
+test('apply creates every resource in Sisense, the dashboard is republished, and data sources read them back', async () => {
   emulator.clearRequestLog();
   const apply = await workspace.terraform(['apply', '-auto-approve']);
   expect(apply.stdout).toContain('Apply complete! Resources: 9 added, 0 changed, 0 destroyed');
@@ -216,8 +207,6 @@ test('apply creates every resource in Sisense through both logins, the dashboard
     { partyId: ids.analysts, type: 'group', permission: 'r' },
   ]);
   expect(modelShares(liveModel.oid)).toEqual([{ partyId: ids.ana, type: 'user', permission: 'a' }]);
-  // The second alias logged in with the password, once.
-  expect(emulator.countRequests({ method: 'POST', path: '/api/v1/authentication/login' })).toBeGreaterThanOrEqual(1);
   expect(ids.resources.get('biaccess_sisense_dashboard_share.analysts')?.id).toBe(`${sales.oid}/group/${ids.analysts}`);
   expect(ids.resources.get('biaccess_sisense_dashboard_share.eli')?.id).toBe(`${sales.oid}/user/${ids.eli}`);
   expect(ids.resources.get('biaccess_sisense_group_member.ana')?.id).toBe(`${ids.analysts}/${ids.ana}`);
@@ -235,14 +224,12 @@ test('a refresh right after apply changes nothing, and no secret is in the state
   const plan = await workspace.terraform(['plan', '-detailed-exitcode']);
   expect(plan.code).toBe(0);
   const show = await workspace.terraform(['show']);
-  for (const secret of [SISENSE_ADMIN_TOKEN, SISENSE_ADMIN_PASSWORD, 'ana-initial-password']) {
+  for (const secret of [SISENSE_ADMIN_TOKEN, 'ana-initial-password']) {
     expect(show.stdout).not.toContain(secret);
     expect(refresh.stdout + refresh.stderr + plan.stdout + plan.stderr).not.toContain(secret);
   }
-  // Session tokens the login obtained are not stored anywhere either.
   const pulled = (await workspace.terraform(['state', 'pull'])).stdout;
-  for (const token of Object.keys(state().tokens)) expect(pulled).not.toContain(token);
-  expect(pulled).not.toContain(SISENSE_ADMIN_PASSWORD);
+  expect(pulled).not.toContain(SISENSE_ADMIN_TOKEN);
 });
 
 test('email, names, role, group name, share rule and subscription, and model permission change in place, keeping every id', async () => {
@@ -276,6 +263,7 @@ test('changes made by hand show in plan -refresh-only, and the next apply restor
   const dataAdmin = state().roles.find((role) => role.name === 'dataAdmin')!._id;
   await sisense('DELETE', `/api/groups/${ids.analysts}/users`, [ids.ana]); // member removed (v0.9 route)
   await sisense('PUT', `/api/groups/${ids.analysts}`, { name: 'Renamed by hand' }); // group renamed
+  await sisense('POST', `/api/groups/${ids.analysts}/users`, [bystanderId]); // a member nobody declares
   await sisense('PATCH', `/api/v1/users/${ids.ana}`, { roleId: dataAdmin }); // role changed
   const shares = dashboard().shares.filter((share) => share.shareId !== ids.eli).map((share) => (share.shareId === ids.analysts ? { ...share, rule: 'view' } : share));
   await sisense('PATCH', `/api/v1/dashboards/${sales.oid}?adminAccess=true`, { shares }); // share removed, another's rule changed (v1 route)
@@ -296,6 +284,7 @@ test('changes made by hand show in plan -refresh-only, and the next apply restor
   expect(apply.stdout).toContain('Apply complete! Resources: 2 added, 4 changed, 0 destroyed');
   expect(userById(ids.ana)).toMatchObject({ roleId: contributor, groups: [ids.analysts] });
   expect(state().groups.find((group) => group._id === ids.analysts)?.name).toBe('Data Analysts');
+  expect(userById(bystanderId)!.groups).toEqual([adminsId(), ids.analysts]);
   expect(dashboard().shares.find((share) => share.shareId === ids.analysts)).toMatchObject({ rule: 'edit' });
   expect(dashboard().shares.find((share) => share.shareId === ids.eli)).toMatchObject({ rule: 'view' });
   expect(dashboard().shares).toHaveLength(4);
@@ -404,4 +393,5 @@ test('destroy removes exactly what was declared: shares, permissions and members
   expect(modelShares(salesModel.oid).filter((share) => declaredParties.includes(share.partyId))).toEqual([]);
   expect(modelShares(liveModel.oid).filter((share) => share.partyId === ids.ana)).toEqual([]);
   expect(userById(ownerId)).toBeDefined();
+  expect(userById(bystanderId)!.groups).toContain(adminsId());
 });

@@ -65,7 +65,9 @@ export interface InProcessWorkspaceOptions {
   /**
    * Serve the provider (the real vendors and the test vendor) from this test process and let
    * Terraform reattach to it, instead of installing the executable: no provider process start
-   * per Terraform command. Not for tests of the executable itself (its handshake, TLS, signals).
+   * per Terraform command. Not for tests of the executable itself (its handshake, TLS, signals),
+   * nor for configurations whose provider aliases are configured differently: Terraform attaches
+   * every alias to the one reattached provider, so the alias configured last would serve them all.
    */
   inProcess: true;
   env?: Record<string, string>;
