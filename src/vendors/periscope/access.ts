@@ -5,9 +5,10 @@
 // per-object lock, fresh read, changes that arrive together batched into one write.
 //
 // Levels and permission sets: a dashboard entry holds a set of permission names. Written from a
-// level, the sets are those of PERMISSIONS_FOR_LEVEL; read back, a set is summarised as the
-// strongest level whose marker it holds (`archive_dashboards` admin, `edit_dashboard_settings` or
-// chart creation edit, anything else view), and the grant carries the exact set as well.
+// level, the sets are those of PERMISSIONS_FOR_LEVEL (view: read it; edit: also change its
+// settings and add charts; Periscope has no dashboard permission that amounts to administering
+// it, so no admin level); read back, a set is summarised as edit when it holds a permission to
+// change the dashboard, else view, and the grant carries the exact set as well.
 import {
   AccessSubjectError,
   adapterPerClient,
@@ -51,20 +52,15 @@ export const KNOWN_DASHBOARD_PERMISSIONS = [
   'email_reports',
 ] as const;
 
-const VIEW = ['read_dashboards', 'download_pdf'];
-const EDIT = [...VIEW, 'edit_dashboard_settings', 'create_discovery_charts', 'create_sql_charts', 'edit_chart_as_copy'];
 /** The set written for each level. */
-export const PERMISSIONS_FOR_LEVEL: Record<'view' | 'edit' | 'admin', readonly string[]> = {
-  view: VIEW,
-  edit: EDIT,
-  admin: [...EDIT, 'clone_dashboards', 'shared_dashboards', 'email_reports', 'archive_dashboards'],
+export const PERMISSIONS_FOR_LEVEL: Record<'view' | 'edit', readonly string[]> = {
+  view: ['read_dashboards'],
+  edit: ['read_dashboards', 'edit_dashboard_settings', 'create_sql_charts', 'create_discovery_charts'],
 };
 
 /** The level a permission set amounts to (see the top of this file). */
 export function levelOf(permissions: readonly string[]): AccessLevel {
-  if (permissions.includes('archive_dashboards')) return 'admin';
-  if (['edit_dashboard_settings', 'create_sql_charts', 'create_discovery_charts'].some((name) => permissions.includes(name))) return 'edit';
-  return 'view';
+  return ['edit_dashboard_settings', 'create_sql_charts', 'create_discovery_charts', 'archive_dashboards'].some((name) => permissions.includes(name)) ? 'edit' : 'view';
 }
 
 /** The access adapter of a client. */
@@ -73,7 +69,7 @@ export const periscopeAccess = adapterPerClient((api: PeriscopeApi) => new Peris
 export class PeriscopeAccess implements AccessAdapter {
   readonly vendor = 'periscope';
   readonly capabilities: AccessCapabilities = {
-    dashboard: { levels: ['view', 'edit', 'admin'], principals: ['group'] },
+    dashboard: { levels: ['view', 'edit'], principals: ['group'] },
   };
 
   /** A user's roles (object: the user id; entries: role ids). */
@@ -193,8 +189,8 @@ export class PeriscopeAccess implements AccessAdapter {
   async setGrant(grant: Grant): Promise<void> {
     dashboardOnly(grant.object);
     if (grant.principal.kind !== 'group') throw new AccessSubjectError('principal', `Periscope gives dashboards to roles, not to a ${grant.principal.kind}.`);
-    const permissions = grant.detail?.permissions ?? (grant.level === 'query' ? undefined : PERMISSIONS_FOR_LEVEL[grant.level]);
-    if (!permissions) throw new AccessSubjectError('level', `Periscope dashboards have the levels view, edit and admin, not "${grant.level}".`);
+    const permissions = grant.detail?.permissions ?? (grant.level === 'view' || grant.level === 'edit' ? PERMISSIONS_FOR_LEVEL[grant.level] : undefined);
+    if (!permissions) throw new AccessSubjectError('level', `Periscope dashboards have the levels view and edit, not "${grant.level}".`);
     if (permissions.length === 0) throw new AccessSubjectError('level', 'A dashboard entry needs at least one permission (e.g. "read_dashboards"); to take the access away, remove the entry.');
     // Checked before joining a batch: the site refuses a role write naming an unknown dashboard,
     // which would fail every other entry written with it.
