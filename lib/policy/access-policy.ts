@@ -299,8 +299,7 @@ class ResourceBuilder {
   grant(grant: Resolved): TerraformResource[] {
     const { holder, object, objectId, level } = grant;
     const scope = this.scope(object.vendor);
-    // Construct ids may not hold "/" (the path separator).
-    const objectLabel = `${object.kind} ${objectId.replace(/\//g, '|')}`;
+    const objectLabel = `${object.kind} ${idLabel(objectId)}`;
     const id = (who: string) => `${objectLabel} ${who}`;
     switch (`${object.vendor}/${object.kind}`) {
       case 'redash/data_source': {
@@ -407,6 +406,15 @@ class ResourceBuilder {
     if (!made) this.made.set(key, (made = make()));
     return made;
   }
+}
+
+/**
+ * An object id as part of a construct id: a token's reference by the construct and attribute it
+ * names (`${data.biaccess_grafana_folder.on-call.uid}` → `on-call.uid`), and no "/", the path separator.
+ */
+function idLabel(objectId: string): string {
+  const reference = /^\$\{(?:data\.)?[A-Za-z0-9_]+\.([^.}]+)\.([^}]+)\}$/.exec(objectId);
+  return (reference ? `${reference[1]}.${reference[2]}` : objectId).replace(/\//g, '|');
 }
 
 /** The people a grant reaches: the person, or the team's members. */

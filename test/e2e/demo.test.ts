@@ -1,6 +1,6 @@
 // `npm start` from the README: deploys the example stack (main.ts) against the emulators, and a
 // second run changes nothing. Runs the built demo with its data in a temporary folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -21,25 +21,42 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
-test('the first run deploys the Redash, Grafana, Sisense and Periscope access and prints it', async () => {
+test('the first run deploys the access policy to Redash, Grafana, Sisense and Periscope and prints it', async () => {
   const { code, output } = await runDemo();
   expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
   expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
-  // Links are created in parallel, so their order varies.
-  const warehouseLine = output.split('\n').find((line) => line.includes('data source Warehouse (pg):')) ?? '';
-  expect(warehouseLine.split(': ')[1].split(', ').sort()).toEqual(['Analysts view only', 'Engineers full access', 'default full access']);
+  const line = (start: string) => output.split('\n').find((candidate) => candidate.trim().startsWith(start))?.trim() ?? '';
+  const listed = (start: string, separator: string) => line(start).slice(start.length).split(separator).map((part) => part.trim()).sort();
+  // Redash: data source access by team (created in parallel, so order varies), the engineers' dashboard shares.
+  expect(listed('data source Warehouse (pg):', ',')).toEqual(['Analysts view only', 'Engineers full access', 'default full access']);
   expect(output).toContain('user alice@example.com (Alice Analyst, invitation pending) in default, Analysts');
-  expect(output).toContain('dashboard "Warehouse KPIs" shared with carol@example.com');
-  expect(output).toMatch(/team On-call: (erin@example.com, dave@example.com \(admin\)|dave@example.com \(admin\), erin@example.com)/);
-  expect(output).toContain('data source warehouse: team On-call: Query');
-  // Sisense: the dashboard is shared with the Analysts and republished, and so is its data model.
+  expect(listed('dashboard "Warehouse KPIs" shared with', ',')).toEqual(['carol@example.com', 'dave@example.com']);
+  // Grafana: the teams and their members, their folder and data source permissions.
+  expect(listed('team Analysts:', ',')).toEqual(['alice@example.com', 'bob@example.com']);
+  expect(listed('team Engineers:', ',')).toEqual(['carol@example.com', 'dave@example.com']);
+  expect(line('folder "On-call":')).toContain('team Analysts: View, team Engineers: Edit');
+  expect(output).toContain('data source warehouse: team Engineers: Query');
+  // Sisense: the dashboard shared with the Analysts and republished, its data model shared too.
   expect(output).toContain('dashboard "Sales Overview" owned by dana.designer@example.com shared with group Analysts (view) (published)');
-  expect(output).toContain('extract data model "Sales" shared with group Analysts (use)');
+  expect(line('extract data model "Sales" shared with')).toMatch(/group Analysts \(use\)/);
+  expect(line('extract data model "Sales" shared with')).toMatch(/group Engineers \(edit\)/);
   expect(output).toContain('user alice@example.com (consumer, inactive) in Analysts');
-  expect(output).toContain('user frank@example.com (Frank Analyst) in Everyone, Warehouse Analysts');
-  expect(output).toContain('role Warehouse Analysts: "Warehouse KPIs": read_dashboards');
+  // Periscope: a role per team with its dashboard, and the low-level grant to the default Analyst role.
+  expect(output).toContain('user alice@example.com (Alice Analyst) in Everyone, Analysts');
+  expect(output).toContain('role Analysts: "Warehouse KPIs": read_dashboards');
+  expect(output).toContain('role Engineers: "Revenue": create_discovery_charts, create_sql_charts, edit_dashboard_settings, read_dashboards');
   expect(output).toContain('role Analyst (default): "Revenue": download_pdf, read_dashboards');
   expect(output).not.toContain('demo-only-password');
+});
+
+test("the demo's access matrix is written next to cdk.tf.json and is the one the README documents", () => {
+  const matrix = JSON.parse(readFileSync(join(demoDir, 'cdktf.out', 'stacks', 'bi-access', 'access-matrix.json'), 'utf8')) as Array<{ principal: string; vendor: string; object: { kind: string; id: string }; level: string; resources: string[] }>;
+  const rows = matrix.map((entry) => `| ${entry.principal} | ${entry.vendor} | ${entry.object.kind} \`${entry.object.id}\` | ${entry.level} |`);
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const documented = readme.slice(readme.indexOf('<!-- demo-access-matrix -->'), readme.indexOf('<!-- /demo-access-matrix -->')).split('\n').filter((row) => row.startsWith('| team:') || row.startsWith('| person:'));
+  expect(documented).toEqual(rows);
+  expect(matrix.every((entry) => entry.resources.length > 0)).toBe(true);
+  expect(readFileSync(join(demoDir, 'cdktf.out', 'stacks', 'bi-access', 'access-matrix.md'), 'utf8')).not.toContain('demo-only');
 });
 
 test('a second run changes nothing', async () => {

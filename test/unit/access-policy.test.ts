@@ -5,6 +5,7 @@ import { App, TerraformStack } from 'cdktf';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/provider-identity';
 import { AccessPolicy, BiAccessProvider, mappingTable, OBJECT_MAPPINGS, redash, type AccessPolicyProps, type MatrixEntry } from '../../lib';
 
 const temporaryDirs: string[] = [];
@@ -110,8 +111,9 @@ test('every mapped level lands as the table says, in the vendors where a grant n
   // One provider: the stack's own.
   expect(Object.keys(out.json.provider)).toEqual(['biaccess']);
   expect(out.json.provider.biaccess).toHaveLength(1);
-  // The mapping table documents exactly these rows.
+  // The mapping table documents exactly these rows, and the README shows it as generated.
   expect(mappingTable().split('\n')).toHaveLength(OBJECT_MAPPINGS.length + 2);
+  expect(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')).toContain(mappingTable());
 });
 
 test('the output is deterministic: no count or for_each, and a second synth is byte-identical', () => {
