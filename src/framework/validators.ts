@@ -12,6 +12,12 @@ export function oneOf(allowed: readonly string[]): Validator {
   };
 }
 
+/** An email address. Deliberately loose (vendors want little more than an "@"): catches typos, not exotic addresses. */
+export const emailAddress: Validator = {
+  description: 'an email address such as "jane@example.com"',
+  check: (value) => (typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : `got ${JSON.stringify(value)}`),
+};
+
 /** The string must match the pattern; `what` names the expected form, e.g. "an email address". */
 export function matches(pattern: RegExp, what: string): Validator {
   return {

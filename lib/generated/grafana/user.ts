@@ -10,7 +10,7 @@ export interface UserConfig extends TerraformMetaArguments {
   /**
    * Email address; unique in Grafana.
    *
-   * Must be a non-empty string.
+   * Must be an email address such as "jane@example.com".
    */
   readonly email: string;
 
@@ -25,6 +25,7 @@ export interface UserConfig extends TerraformMetaArguments {
    * Display name. When unset Grafana's value is kept (Grafana cannot clear a name).
    *
    * Set by the provider when left unset.
+   * Must be a non-empty string.
    */
   readonly name?: string;
 

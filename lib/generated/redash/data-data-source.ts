@@ -7,7 +7,11 @@ import { BiAccessDataSource } from '../../base';
 
 /** Configuration of {@link DataDataSource}: the arguments of the `biaccess_redash_data_source` data source. */
 export interface DataDataSourceConfig extends TerraformMetaArguments {
-  /** Data source name (exact). */
+  /**
+   * Data source name (exact).
+   *
+   * Must be a non-empty string.
+   */
   readonly name: string;
 }
 

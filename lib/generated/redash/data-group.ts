@@ -7,7 +7,11 @@ import { BiAccessDataSource } from '../../base';
 
 /** Configuration of {@link DataGroup}: the arguments of the `biaccess_redash_group` data source. */
 export interface DataGroupConfig extends TerraformMetaArguments {
-  /** Group name (exact, case-sensitive). */
+  /**
+   * Group name (exact, case-sensitive).
+   *
+   * Must be a non-empty string.
+   */
   readonly name: string;
 }
 

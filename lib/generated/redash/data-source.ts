@@ -7,7 +7,11 @@ import { BiAccessResource } from '../../base';
 
 /** Configuration of {@link DataSource}: the arguments of the `biaccess_redash_data_source` resource. */
 export interface DataSourceConfig extends TerraformMetaArguments {
-  /** Name (unique in Redash). Changes in place. */
+  /**
+   * Name (unique in Redash). Changes in place.
+   *
+   * Must be a non-empty string.
+   */
   readonly name: string;
 
   /** Query runner type, e.g. `pg`, `mysql`, `bigquery` (GET /api/data_sources/types lists them). Changes in place. */

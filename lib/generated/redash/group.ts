@@ -10,6 +10,7 @@ export interface GroupConfig extends TerraformMetaArguments {
   /**
    * Group name. Changes in place.
    *
+   * Must be a non-empty string.
    * Must be none of "admin", "default" (the built-in Redash groups, which this resource does not manage; refer to them with data "biaccess_redash_group" { name = "default" }).
    */
   readonly name: string;

@@ -14,7 +14,11 @@ export interface UserConfig extends TerraformMetaArguments {
    */
   readonly email: string;
 
-  /** Display name. Changes in place. */
+  /**
+   * Display name. Changes in place.
+   *
+   * Must be a non-empty string.
+   */
   readonly name: string;
 
   /**

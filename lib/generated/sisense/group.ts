@@ -10,6 +10,7 @@ export interface GroupConfig extends TerraformMetaArguments {
   /**
    * Group name (unique in Sisense). Changes in place.
    *
+   * Must be a non-empty string.
    * Must be none of "Admins", "Everyone", "All users in system" (the built-in Sisense groups, which this resource does not manage. Refer to a built-in group with the data source instead: data "biaccess_sisense_group" "everyone" { name = "Everyone" }.).
    */
   readonly name: string;

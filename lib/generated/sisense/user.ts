@@ -22,10 +22,18 @@ export interface UserConfig extends TerraformMetaArguments {
    */
   readonly userName?: string;
 
-  /** First name. */
+  /**
+   * First name.
+   *
+   * Must be a non-empty string.
+   */
   readonly firstName?: string;
 
-  /** Last name. */
+  /**
+   * Last name.
+   *
+   * Must be a non-empty string.
+   */
   readonly lastName?: string;
 
   /**

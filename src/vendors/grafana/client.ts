@@ -513,7 +513,7 @@ export class GrafanaApi {
       // The current org answers to any valid credentials, and only in an org they may act in.
       apiCheck: { path: '/api/org', hint: 'check grafana.url (GRAFANA_URL).' },
       errorMessage: grafanaErrorMessage,
-      interpretError: (error) => orgAccessError(error, orgId),
+      interpretError: (error) => orgAccessError(error, orgId) ?? refusedCredentials(error, basic !== undefined),
       sharedReads: SHARED_READS,
     });
   }
@@ -527,6 +527,15 @@ function grafanaErrorMessage(body: unknown): string | undefined {
 }
 
 /** An org the credentials may not act in: say which setting picks the org. */
+/** A 401 that is not about the org: the credentials themselves were refused. */
+function refusedCredentials(error: VendorApiError, basic: boolean): Error | undefined {
+  if (error.status !== 401) return undefined;
+  const what = basic ? 'the user name and password' : 'the token';
+  return new Error(
+    `${error.message}\n\nGrafana refused ${what} in grafana.auth (GRAFANA_AUTH): set it to "user:password" of a Grafana user for basic auth, or to a service-account token (glsa_…).`,
+  );
+}
+
 function orgAccessError(error: VendorApiError, orgId: number | undefined): Error | undefined {
   if (!error.hasStatus(401, 403) || !/organi[sz]ation/i.test(error.vendorMessage ?? '')) return undefined;
   const which = orgId === undefined ? "the credentials' current org" : `org ${orgId} (grafana.org_id or GRAFANA_ORG_ID)`;

@@ -1,7 +1,7 @@
 // biaccess_grafana_user: a global Grafana user (server-admin API, basic auth only).
 import { AttributeError, known, type Attributes, type ResourceDefinition } from '../../framework/definitions';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
-import { minLength } from '../../framework/validators';
+import { emailAddress, minLength } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
 import { grafanaId, type GrafanaApi } from './client';
 
@@ -19,14 +19,14 @@ interface UserModel {
 const attributes: Attributes = {
   id: { type: 'string', computed: true, description: 'User id (use it as `user_id` elsewhere).' },
   uid: { type: 'string', computed: true, description: 'User uid (Grafana 10+; empty on older versions).' },
-  email: { type: 'string', required: true, validators: [minLength(1)], description: 'Email address; unique in Grafana.' },
+  email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address; unique in Grafana.' },
   login: {
     type: 'string',
     optional: true,
     validators: [minLength(1)],
     description: 'Login name; unique in Grafana. When unset the login is the email and follows it when the email changes.',
   },
-  name: { type: 'string', optional: true, computed: true, description: "Display name. When unset Grafana's value is kept (Grafana cannot clear a name)." },
+  name: { type: 'string', optional: true, computed: true, validators: [minLength(1)], description: "Display name. When unset Grafana's value is kept (Grafana cannot clear a name)." },
   password: {
     type: 'string',
     required: true,

@@ -25,6 +25,20 @@ const config: Attributes = {
   org_id: { type: 'string', optional: true, env: 'GRAFANA_ORG_ID', description: 'Id of the organization to act in (sent as X-Grafana-Org-Id); defaults to the credentials\' current org.' },
 };
 
+/**
+ * `user:password` is basic auth and anything else a token; a short value without a colon is
+ * neither a service-account token (glsa_…) nor an API key (long base64), but a user name whose
+ * password was left out, and would otherwise be sent as a token and refused as one.
+ */
+function checkAuth(auth: string): void {
+  const colon = auth.indexOf(':');
+  if (colon === 0) throw new VendorConfigError('auth', 'grafana.auth (GRAFANA_AUTH) starts with ":": for basic auth write "user:password".');
+  if (colon > 0 && colon === auth.length - 1) throw new VendorConfigError('auth', `grafana.auth (GRAFANA_AUTH) has no password after "${auth.slice(0, colon)}:": write "user:password".`);
+  if (colon === -1 && !auth.startsWith('glsa_') && auth.length < 20) {
+    throw new VendorConfigError('auth', 'grafana.auth (GRAFANA_AUTH) looks like a user name without a password: write "user:password" for basic auth, or give a service-account token (glsa_…).');
+  }
+}
+
 export const grafana: Vendor<GrafanaApi> = {
   name: 'grafana',
   description: 'Grafana connection.',
@@ -32,6 +46,7 @@ export const grafana: Vendor<GrafanaApi> = {
   connect(settings, runtime) {
     const baseUrl = baseUrlSetting('grafana', settings, config.url);
     const auth = requiredSetting('grafana', settings, 'auth', config.auth);
+    checkAuth(auth);
     const orgId = settings.org_id == null ? undefined : Number(String(settings.org_id));
     if (orgId !== undefined && !(Number.isInteger(orgId) && orgId > 0)) {
       throw new VendorConfigError('org_id', 'grafana.org_id must be a positive whole number');

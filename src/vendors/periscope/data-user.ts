@@ -1,7 +1,7 @@
 // data "biaccess_periscope_user": a Periscope user looked up by email.
+import { emailAddress } from '../../framework/validators';
 import type { DataSourceDefinition } from '../../framework/definitions';
 import type { PeriscopeApi } from './client';
-import { emailValidator } from './user';
 
 export interface UserLookupModel {
   email: string;
@@ -15,7 +15,7 @@ export const userLookup: DataSourceDefinition<UserLookupModel, PeriscopeApi> = {
   typeName: 'biaccess_periscope_user',
   description: 'Looks up a Periscope user by email (case is ignored).',
   attributes: {
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address of the user.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address of the user.' },
     id: { type: 'string', computed: true, description: 'Periscope user id.' },
     first_name: { type: 'string', computed: true, description: 'First name.' },
     last_name: { type: 'string', computed: true, description: 'Last name.' },

@@ -3,7 +3,7 @@
 // every user has, and an update never sends them.
 import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
-import { matches, minLength } from '../../framework/validators';
+import { emailAddress, minLength } from '../../framework/validators';
 import { PERISCOPE_ID, type PeriscopeApi, type PeriscopeUser } from './client';
 
 export interface UserModel {
@@ -13,8 +13,6 @@ export interface UserModel {
   last_name: string;
 }
 
-/** Deliberately loose: catches typos, not exotic addresses. */
-export const emailValidator = matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address such as "jane@example.com"');
 
 export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
   typeName: 'biaccess_periscope_user',
@@ -26,7 +24,7 @@ export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
     id: { type: 'string', computed: true, description: 'Periscope user id.' },
     // Replacement is asked for by `plan`, not by forceNew: a change of case only (the site stores
     // emails lower-cased, an import may spell it otherwise) is no new user.
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address (the login). Changing it other than in case replaces the user; case is ignored.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address (the login). Changing it other than in case replaces the user; case is ignored.' },
     first_name: { type: 'string', required: true, validators: [minLength(1)], description: 'First name. Changes in place.' },
     last_name: { type: 'string', required: true, validators: [minLength(1)], description: 'Last name. Changes in place.' },
   },
@@ -48,7 +46,7 @@ export const user: ResourceDefinition<UserModel, PeriscopeApi> = {
     const email = known(planned?.email);
     if (prior !== null && email !== undefined && email.toLowerCase() !== prior.email.toLowerCase()) requireReplace('email');
     // A new user whose email is taken fails now, before anything else of the plan is applied.
-    if (prior === null && email !== undefined && emailValidator.check(email) === undefined) await assertEmailFree(client, email, importCommand, false);
+    if (prior === null && email !== undefined && emailAddress.check(email) === undefined) await assertEmailFree(client, email, importCommand, false);
   },
 
   async create({ client, importCommand }, planned) {

@@ -1,5 +1,6 @@
 // data "biaccess_redash_data_source": a Redash data source looked up by name.
 import type { DataSourceDefinition } from '../../framework/definitions';
+import { minLength } from '../../framework/validators';
 import type { RedashApi } from './client';
 
 export interface DataSourceLookupModel {
@@ -12,7 +13,7 @@ export const dataSourceLookup: DataSourceDefinition<DataSourceLookupModel, Redas
   typeName: 'biaccess_redash_data_source',
   description: 'Looks up a Redash data source by name (names are unique in Redash).',
   attributes: {
-    name: { type: 'string', required: true, description: 'Data source name (exact).' },
+    name: { type: 'string', required: true, validators: [minLength(1)], description: 'Data source name (exact).' },
     id: { type: 'string', computed: true, description: 'Redash data source id.' },
     type: { type: 'string', computed: true, description: 'Query runner type, e.g. `pg`.' },
   },

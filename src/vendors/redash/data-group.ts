@@ -1,5 +1,6 @@
 // data "biaccess_redash_group": a Redash group looked up by name, built-in groups included.
 import type { DataSourceDefinition } from '../../framework/definitions';
+import { minLength } from '../../framework/validators';
 import type { RedashApi } from './client';
 
 export interface GroupLookupModel {
@@ -11,7 +12,7 @@ export const groupLookup: DataSourceDefinition<GroupLookupModel, RedashApi> = {
   typeName: 'biaccess_redash_group',
   description: 'Looks up a Redash group by name, the built-in `admin` and `default` included. Redash allows one name for several groups: such a name is an error that lists their ids.',
   attributes: {
-    name: { type: 'string', required: true, description: 'Group name (exact, case-sensitive).' },
+    name: { type: 'string', required: true, validators: [minLength(1)], description: 'Group name (exact, case-sensitive).' },
     id: { type: 'string', computed: true, description: 'Redash group id.' },
   },
   async read({ client }, config) {

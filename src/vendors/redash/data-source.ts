@@ -1,5 +1,6 @@
 // biaccess_redash_data_source: a Redash data source (the connection to a database).
 import { AttributeError, known, type ResourceDefinition } from '../../framework/definitions';
+import { minLength } from '../../framework/validators';
 import { VendorApiError } from '../../framework/http';
 import { importedId, MASKED_SECRET, parseId, type DataSourceType, type RedashApi } from './client';
 
@@ -18,7 +19,7 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
     'secret, e.g. `password`) are never returned by Redash, so a change made to them outside Terraform cannot be detected.',
   attributes: {
     id: { type: 'string', computed: true, description: 'Redash data source id.' },
-    name: { type: 'string', required: true, description: 'Name (unique in Redash). Changes in place.' },
+    name: { type: 'string', required: true, validators: [minLength(1)], description: 'Name (unique in Redash). Changes in place.' },
     type: { type: 'string', required: true, description: 'Query runner type, e.g. `pg`, `mysql`, `bigquery` (GET /api/data_sources/types lists them). Changes in place.' },
     options: {
       type: ['map', 'string'],

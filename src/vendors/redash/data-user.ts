@@ -1,7 +1,7 @@
 // data "biaccess_redash_user": a Redash user looked up by email.
+import { emailAddress } from '../../framework/validators';
 import type { DataSourceDefinition } from '../../framework/definitions';
 import type { RedashApi } from './client';
-import { emailValidator } from './user';
 
 export interface UserLookupModel {
   email: string;
@@ -15,7 +15,7 @@ export const userLookup: DataSourceDefinition<UserLookupModel, RedashApi> = {
   typeName: 'biaccess_redash_user',
   description: 'Looks up a Redash user by email (disabled users included; case is ignored).',
   attributes: {
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address of the user.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address of the user.' },
     id: { type: 'string', computed: true, description: 'Redash user id.' },
     name: { type: 'string', computed: true, description: 'Display name.' },
     disabled: { type: 'bool', computed: true, description: 'Whether the user is disabled.' },

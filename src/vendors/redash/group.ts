@@ -1,6 +1,6 @@
 // biaccess_redash_group: a regular Redash group (the built-in `admin` and `default` are not managed).
 import { AttributeError, known, type ResourceDefinition } from '../../framework/definitions';
-import { notOneOf } from '../../framework/validators';
+import { minLength, notOneOf } from '../../framework/validators';
 import { BUILT_IN_GROUP_NAMES, importedId, parseId, type RedashApi, type RedashGroup } from './client';
 
 export interface GroupModel {
@@ -21,7 +21,7 @@ export const group: ResourceDefinition<GroupModel, RedashApi> = {
     name: {
       type: 'string',
       required: true,
-      validators: [notOneOf(BUILT_IN_GROUP_NAMES, 'the built-in Redash groups, which this resource does not manage; refer to them with data "biaccess_redash_group" { name = "default" }')],
+      validators: [minLength(1), notOneOf(BUILT_IN_GROUP_NAMES, 'the built-in Redash groups, which this resource does not manage; refer to them with data "biaccess_redash_group" { name = "default" }')],
       description: 'Group name. Changes in place.',
     },
   },

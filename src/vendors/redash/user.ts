@@ -1,7 +1,7 @@
 // biaccess_redash_user: a Redash user (an invitation until the person activates the account).
 import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
 import { VendorApiError } from '../../framework/http';
-import { matches } from '../../framework/validators';
+import { emailAddress, minLength } from '../../framework/validators';
 import { parseId, type ListedUser, type RedashApi, type RedashUser } from './client';
 
 export interface UserModel {
@@ -13,8 +13,6 @@ export interface UserModel {
   pending_invitation: boolean;
 }
 
-/** Deliberately loose (Redash itself only wants an "@"): catches typos, not exotic addresses. */
-export const emailValidator = matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address such as "jane@example.com"');
 
 export const user: ResourceDefinition<UserModel, RedashApi> = {
   typeName: 'biaccess_redash_user',
@@ -25,8 +23,8 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
     'A user disabled by hand shows as drift and is enabled again by the next apply.',
   attributes: {
     id: { type: 'string', computed: true, description: 'Redash user id.' },
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address (the login). Changes in place; compared ignoring case, since Redash lower-cases it at creation.' },
-    name: { type: 'string', required: true, description: 'Display name. Changes in place.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address (the login). Changes in place; compared ignoring case, since Redash lower-cases it at creation.' },
+    name: { type: 'string', required: true, validators: [minLength(1)], description: 'Display name. Changes in place.' },
     disabled: { type: 'bool', default: false, description: 'Whether the user is disabled (cannot log in; API key refused).' },
     send_invite: {
       type: 'bool',
@@ -40,7 +38,7 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
     async parse(id, { client }) {
       const value = id.trim();
       if (/^[1-9]\d*$/.test(value)) return { id: value };
-      const isEmail = emailValidator.check(value) === undefined;
+      const isEmail = emailAddress.check(value) === undefined;
       if (isEmail) {
         const found = await client.findUsersByEmail(value);
         if (found.length === 0) throw new Error(`Redash has no user with email "${value}" (disabled users included).`);
@@ -53,7 +51,7 @@ export const user: ResourceDefinition<UserModel, RedashApi> = {
   async plan({ client, importCommand }, { prior, planned }) {
     // A new user whose email is taken fails now, before anything else of the plan is applied.
     const email = known(planned?.email);
-    if (prior === null && email !== undefined && emailValidator.check(email) === undefined) await assertEmailFree(client, email, importCommand, { shared: true });
+    if (prior === null && email !== undefined && emailAddress.check(email) === undefined) await assertEmailFree(client, email, importCommand, { shared: true });
   },
 
   async create({ client, importCommand, recordPartial }, planned) {

@@ -1,14 +1,14 @@
 // data biaccess_sisense_user: a user by email (exact, ignoring case).
+import { emailAddress } from '../../framework/validators';
 import type { DataSourceDefinition } from '../../framework/definitions';
 import type { CtyValue } from '../../protocol/values';
 import type { SisenseApi } from './client';
-import { emailValidator } from './user';
 
 export const userLookup: DataSourceDefinition<Record<string, CtyValue>, SisenseApi> = {
   typeName: 'biaccess_sisense_user',
   description: 'Looks a Sisense user up by email (exact, ignoring case), e.g. one provisioned by SSO.',
   attributes: {
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address.' },
     id: { type: 'string', computed: true, description: 'User id.' },
     user_name: { type: 'string', computed: true, description: 'Login name.' },
     first_name: { type: 'string', computed: true, description: 'First name (null when unset).' },

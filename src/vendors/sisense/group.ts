@@ -1,6 +1,6 @@
 // biaccess_sisense_group: a Sisense group (the built-ins are not managed).
 import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
-import { notOneOf } from '../../framework/validators';
+import { minLength, notOneOf } from '../../framework/validators';
 import { isBuiltInGroup } from './access';
 import { BUILT_IN_GROUP_NAMES, SISENSE_ID, type SisenseApi, type SisenseGroup } from './client';
 
@@ -21,7 +21,7 @@ export const group: ResourceDefinition<GroupModel, SisenseApi> = {
     name: {
       type: 'string',
       required: true,
-      validators: [notOneOf(BUILT_IN_GROUP_NAMES, `the built-in Sisense groups, which this resource does not manage. ${BUILT_IN_HINT}`)],
+      validators: [minLength(1), notOneOf(BUILT_IN_GROUP_NAMES, `the built-in Sisense groups, which this resource does not manage. ${BUILT_IN_HINT}`)],
       description: 'Group name (unique in Sisense). Changes in place.',
     },
   },

@@ -2,7 +2,7 @@
 // biaccess_sisense_group_member resources: an update never sends `groups` (it would replace them).
 import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
 import { VendorApiError } from '../../framework/http';
-import { matches, minLength } from '../../framework/validators';
+import { emailAddress, minLength } from '../../framework/validators';
 import { SISENSE_ID, type SisenseApi, type SisenseRole, type SisenseUser } from './client';
 
 export interface UserModel {
@@ -16,8 +16,6 @@ export interface UserModel {
   active: boolean;
 }
 
-/** Deliberately loose: catches typos, not exotic addresses. */
-export const emailValidator = matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address such as "jane@example.com"');
 
 export const user: ResourceDefinition<UserModel, SisenseApi> = {
   typeName: 'biaccess_sisense_user',
@@ -26,10 +24,10 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
     'Group memberships are separate resources (biaccess_sisense_group_member); this resource never changes them.',
   attributes: {
     id: { type: 'string', computed: true, description: 'Sisense user id (`_id`).' },
-    email: { type: 'string', required: true, validators: [emailValidator], description: 'Email address; unique in Sisense, compared ignoring case. Changes in place.' },
+    email: { type: 'string', required: true, validators: [emailAddress], description: 'Email address; unique in Sisense, compared ignoring case. Changes in place.' },
     user_name: { type: 'string', optional: true, computed: true, validators: [minLength(1)], description: 'Login name; Sisense makes it the email when unset. Changes in place.' },
-    first_name: { type: 'string', optional: true, description: 'First name.' },
-    last_name: { type: 'string', optional: true, description: 'Last name.' },
+    first_name: { type: 'string', optional: true, validators: [minLength(1)], description: 'First name.' },
+    last_name: { type: 'string', optional: true, validators: [minLength(1)], description: 'Last name.' },
     role: {
       type: 'string',
       default: 'consumer',
@@ -45,7 +43,7 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
     async parse(id, { client }) {
       const value = id.trim();
       if (SISENSE_ID.pattern.test(value)) return { id: value };
-      if (emailValidator.check(value) === undefined) {
+      if (emailAddress.check(value) === undefined) {
         const found = await client.findUserByEmail(value);
         if (!found) throw new Error(`Sisense has no user with email "${value}".`);
         return { id: found._id };
@@ -60,7 +58,7 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
     if (role !== undefined && role !== prior?.role) await resolveRole(client, role);
     const email = known(planned.email);
     const emailChanged = email !== undefined && email.toLowerCase() !== prior?.email.toLowerCase();
-    if (emailChanged && emailValidator.check(email) === undefined) await assertEmailFree(client, email, importCommand, prior?.id, { shared: true });
+    if (emailChanged && emailAddress.check(email) === undefined) await assertEmailFree(client, email, importCommand, prior?.id, { shared: true });
   },
 
   async create({ client, importCommand }, planned) {
