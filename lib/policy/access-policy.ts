@@ -312,25 +312,26 @@ class ResourceBuilder {
       case 'grafana/dashboard':
       case 'grafana/folder':
       case 'grafana/data_source': {
-        const permission = { view: 'View', query: 'Query', edit: 'Edit', admin: 'Admin' }[level];
+        // The mapping check let through only the levels each kind offers (data sources: no View; the others: no Query).
+        const permission = ({ view: 'View', query: 'Query', edit: 'Edit', admin: 'Admin' } as const)[level];
         const assignee = holder instanceof Team ? { teamId: this.group(holder, 'grafana') } : { userId: this.user(holder, 'grafana') };
         return [
           this.once(object.vendor, id(holder.label), () =>
             object.kind === 'dashboard'
-              ? new grafana.DashboardPermission(scope, id(holder.label), { dashboardUid: object.id, permission, ...assignee })
+              ? new grafana.DashboardPermission(scope, id(holder.label), { dashboardUid: object.id, permission: permission as 'View' | 'Edit' | 'Admin', ...assignee })
               : object.kind === 'folder'
-                ? new grafana.FolderPermission(scope, id(holder.label), { folderUid: object.id, permission, ...assignee })
-                : new grafana.DataSourcePermission(scope, id(holder.label), { dataSourceUid: object.id, permission, ...assignee }),
+                ? new grafana.FolderPermission(scope, id(holder.label), { folderUid: object.id, permission: permission as 'View' | 'Edit' | 'Admin', ...assignee })
+                : new grafana.DataSourcePermission(scope, id(holder.label), { dataSourceUid: object.id, permission: permission as 'Query' | 'Edit' | 'Admin', ...assignee }),
           ),
         ];
       }
       case 'sisense/dashboard': {
-        const rule = { view: 'view', edit: 'edit', admin: 'co-owner' }[level as 'view' | 'edit' | 'admin'];
+        const rule = ({ view: 'view', edit: 'edit', admin: 'co-owner' } as const)[level as 'view' | 'edit' | 'admin'];
         const assignee = holder instanceof Team ? { groupId: this.group(holder, 'sisense') } : { userId: this.user(holder, 'sisense') };
         return [this.once(object.vendor, id(holder.label), () => new sisense.DashboardShare(scope, id(holder.label), { dashboardId: object.id, rule, ...assignee }))];
       }
       case 'sisense/data_model': {
-        const permission = { view: 'read', query: 'use', edit: 'edit' }[level as 'view' | 'query' | 'edit'];
+        const permission = ({ view: 'read', query: 'use', edit: 'edit' } as const)[level as 'view' | 'query' | 'edit'];
         const assignee = holder instanceof Team ? { groupId: this.group(holder, 'sisense') } : { userId: this.user(holder, 'sisense') };
         return [this.once(object.vendor, id(holder.label), () => new sisense.DataModelShare(scope, id(holder.label), { dataModelId: object.id, permission, ...assignee }))];
       }

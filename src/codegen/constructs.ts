@@ -132,7 +132,7 @@ function constructFile(
   const configMembers = argumentsOnly.map(({ name, spec, member }) =>
     [
       jsDoc(attributeDoc(spec, { forceNewApplies: !isData }), '  '),
-      `  readonly ${member}${spec.required ? '' : '?'}: ${propertyType(spec.type)};`,
+      `  readonly ${member}${spec.required ? '' : '?'}: ${argumentType(spec)};`,
     ].join('\n'),
   );
   const getters = attributes.map(({ name, spec, member }) => {
@@ -200,6 +200,15 @@ const RESERVED_MEMBER_NAMES = new Set([
 function memberName(attribute: string): string {
   const name = camelCase(attribute);
   return RESERVED_MEMBER_NAMES.has(name) ? `${name}Attribute` : name;
+}
+
+/**
+ * An argument's type: a closed list of strings (a `oneOf` validator) as a union of its values, so
+ * that a misspelt value fails to compile; otherwise the type's property type.
+ */
+function argumentType(spec: AttributeSpec): string {
+  const allowed = spec.type === 'string' ? spec.validators?.find((validator) => validator.allowedValues)?.allowedValues : undefined;
+  return allowed ? allowed.map(quote).join(' | ') : propertyType(spec.type);
 }
 
 /** The config property type a user may pass (tokens included, as cdktf's generated code allows). */
@@ -272,7 +281,7 @@ function providerBlockMembers(vendor: string, attributes: Attributes): string {
       const member = providerBlockMember(name, `${vendor}.`);
       return [
         jsDoc(attributeDoc(spec, { forceNewApplies: false }), '  '),
-        `  readonly ${member}${spec.required ? '' : '?'}: ${propertyType(spec.type)};`,
+        `  readonly ${member}${spec.required ? '' : '?'}: ${argumentType(spec)};`,
       ].join('\n');
     })
     .join('\n\n');

@@ -9,6 +9,8 @@ import type { Logger } from './log';
 export interface Validator {
   /** Shown in docs and in the error, e.g. `one of "View", "Edit", "Admin"`. */
   readonly description: string;
+  /** The values allowed, when the validator allows a closed list (constructs type them as a union, docs list them). */
+  readonly allowedValues?: readonly string[];
   check(value: CtyValue): string | undefined;
 }
 

@@ -8,6 +8,7 @@ const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join('
 export function oneOf(allowed: readonly string[]): Validator {
   return {
     description: `one of ${quoted(allowed)}`,
+    allowedValues: allowed,
     check: (value) => (typeof value === 'string' && allowed.includes(value) ? undefined : `got ${JSON.stringify(value)}`),
   };
 }

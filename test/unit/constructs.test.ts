@@ -105,7 +105,7 @@ describe('generateConstructs', () => {
     // Required attributes are required props; a required prop makes the config argument required.
     expect(resource).toContain('  readonly groupId: number;');
     expect(resource).toContain('constructor(scope: Construct, id: string, config: GroupMemberConfig) {');
-    expect(resource).toContain('  readonly role?: string;');
+    expect(resource).toContain("  readonly role?: 'View' | 'Edit';");
     expect(resource).toContain('  readonly labels?: { [key: string]: string };');
     expect(resource).toContain('  readonly tags?: string[];');
     expect(resource).toContain('  readonly createdAt?: string;');
@@ -271,4 +271,23 @@ describe('constructs at synth time', () => {
     const executable = join(outdir, 'stacks', 'dev', 'terraform.d', 'plugins', 'registry.terraform.io', 'bi-access', 'biaccess', PROVIDER_VERSION, terraformPlatform(), `terraform-provider-biaccess_v${PROVIDER_VERSION}`);
     expect(readFileSync(executable, 'utf8')).toBe(`#!/bin/sh\nexec "${process.execPath}" "/opt/dev/provider-main.js" "$@"\n`);
   });
+});
+
+test('an enumerated argument is typed as its values: a misspelt permission does not compile', () => {
+  const dir = temporaryDir();
+  const source = (permission: string) => `import { App, TerraformStack } from ${JSON.stringify(join(PACKAGE_ROOT, 'node_modules', 'cdktf'))};
+import { grafana } from ${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'lib'))};
+const stack = new TerraformStack(new App(), 'types');
+new grafana.FolderPermission(stack, 'p', { folderUid: 'ops', teamId: '1', permission: '${permission}' });
+`;
+  const compile = (permission: string) => {
+    writeFileSync(join(dir, 'app.ts'), source(permission));
+    const tsc = join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    return spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--types', 'node', '--typeRoots', join(PACKAGE_ROOT, 'node_modules', '@types'), join(dir, 'app.ts')], { encoding: 'utf8', cwd: dir });
+  };
+  expect(compile('Edit').status).toBe(0);
+  const misspelt = compile('Write');
+  expect(misspelt.status).not.toBe(0);
+  // TypeScript prints the union's members in an order of its own.
+  expect(misspelt.stdout).toMatch(/error TS2322: Type '"Write"' is not assignable to type '("View"|"Edit"|"Admin")( \| ("View"|"Edit"|"Admin")){2}'/);
 });

@@ -37,14 +37,14 @@ export interface FolderPermissionConfig extends TerraformMetaArguments {
    * Changing this replaces the object.
    * Must be one of "Viewer", "Editor".
    */
-  readonly role?: string;
+  readonly role?: 'Viewer' | 'Editor';
 
   /**
    * Permission level. Changes in place.
    *
    * Must be one of "View", "Edit", "Admin".
    */
-  readonly permission: string;
+  readonly permission: 'View' | 'Edit' | 'Admin';
 }
 
 /**

@@ -20,7 +20,7 @@ export interface OrgMemberConfig extends TerraformMetaArguments {
    *
    * Must be one of "None", "Viewer", "Editor", "Admin".
    */
-  readonly role: string;
+  readonly role: 'None' | 'Viewer' | 'Editor' | 'Admin';
 
   /**
    * Org id; defaults to the provider's `org_id`, else the credentials' current org.

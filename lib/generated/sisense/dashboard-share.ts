@@ -37,7 +37,7 @@ export interface DashboardShareConfig extends TerraformMetaArguments {
    * Default: `"view"`.
    * Must be one of "view", "edit", "co-owner".
    */
-  readonly rule?: string;
+  readonly rule?: 'view' | 'edit' | 'co-owner';
 
   /**
    * Whether the recipient receives the dashboard's scheduled e-mail reports. Changes in place.

@@ -37,7 +37,7 @@ export interface DataModelShareConfig extends TerraformMetaArguments {
    * Default: `"use"`.
    * Must be one of "read", "use", "edit".
    */
-  readonly permission?: string;
+  readonly permission?: 'read' | 'use' | 'edit';
 }
 
 /**
