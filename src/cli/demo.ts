@@ -2,7 +2,7 @@
 // of the vendors it declares access in, then prints what exists in them. Everything it keeps
 // (emulator data, Terraform state, synth output) lives in .demo/, so a second run changes nothing
 // and your own deploys against real servers never see the demo's state.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunnableEmulator } from '../emulator/runnable';
@@ -18,7 +18,29 @@ interface DemoVendor {
   seed(emulator: RunnableEmulator): Promise<void>;
 }
 
+/** Terraform's version, or undefined when there is no terraform on PATH. */
+function terraformVersion(): string | undefined {
+  const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  if (result.error || result.status !== 0) return undefined;
+  try {
+    return (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<number> {
+  // cdktf would otherwise fail deep inside with a stack trace.
+  const version = terraformVersion();
+  if (version === undefined) {
+    console.error('npm start needs Terraform >= 1.5 on PATH, and there is no terraform there: install it (https://developer.hashicorp.com/terraform/install) and run npm start again.');
+    return 1;
+  }
+  const [major, minor] = version.split('.').map(Number);
+  if (major < 1 || (major === 1 && minor < 5)) {
+    console.error(`npm start needs Terraform >= 1.5, and the terraform on PATH is ${version}: install a newer one and run npm start again.`);
+    return 1;
+  }
   mkdirSync(demoDir, { recursive: true });
   const parts: DemoVendor[] = [];
   for (const vendor of vendors) {

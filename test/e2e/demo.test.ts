@@ -1,8 +1,8 @@
 // `npm start` from the README: deploys the example stack (main.ts) against the emulators, and a
 // second run changes nothing. Runs the built demo with its data in a temporary folder.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { PACKAGE_ROOT } from '../../src/provider-identity';
 import { run, terraformEnvironment } from '../support/terraform';
@@ -64,4 +64,21 @@ test('a second run changes nothing', async () => {
   expect(code).toBe(0);
   expect(output).toContain('No changes. Your infrastructure matches the configuration.');
   expect(output).toContain('Resources: 0 added, 0 changed, 0 destroyed');
+});
+
+test('without terraform on PATH, npm start says so in one line instead of failing inside cdktf', async () => {
+  const env = { ...terraformEnvironment(demoDir), BI_ACCESS_DEMO_DIR: demoDir, HOME: demoDir, PATH: dirname(process.execPath) };
+  const result = await run(process.execPath, [join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'demo.js')], { cwd: PACKAGE_ROOT, env });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim()).toBe('npm start needs Terraform >= 1.5 on PATH, and there is no terraform there: install it (https://developer.hashicorp.com/terraform/install) and run npm start again.');
+});
+
+test("the example app compiles before it synthesizes, so an edit to main.ts is never silently ignored", async () => {
+  const { app } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'cdktf.json'), 'utf8')) as { app: string };
+  const before = statSync(join(PACKAGE_ROOT, 'dist', 'main.js')).mtimeMs;
+  const outdir = join(demoDir, 'synth-check');
+  const result = await run('sh', ['-c', app], { cwd: PACKAGE_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir } });
+  expect(result.code).toBe(0);
+  expect(statSync(join(PACKAGE_ROOT, 'dist', 'main.js')).mtimeMs).toBeGreaterThan(before);
+  expect(existsSync(join(outdir, 'stacks', 'bi-access', 'cdk.tf.json'))).toBe(true);
 });
