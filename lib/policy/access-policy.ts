@@ -14,7 +14,7 @@ import * as grafana from '../generated/grafana';
 import * as periscope from '../generated/periscope';
 import * as redash from '../generated/redash';
 import * as sisense from '../generated/sisense';
-import { allowedLevels, mappingOf, PERISCOPE_PERMISSIONS, strongest, type PolicyLevel, type PolicyObjectKind, type PolicyVendor } from './levels';
+import { allowedLevels, mappingOf, PERISCOPE_PERMISSIONS, strongest, type PolicyLevel, type PolicyObjectKind, type PolicyVendor } from '../../src/access/policy-levels';
 import { matrixMarkdown, type MatrixEntry } from './matrix';
 
 export interface AccessPolicyProps {

@@ -1,7 +1,7 @@
 // The access matrix an AccessPolicy writes at synth: one entry per (principal, vendor, object,
 // level) with the addresses of the resources that implement it, in a stable order, so that a
 // pull request shows access changes as a diff of access-matrix.json / access-matrix.md.
-import type { PolicyLevel, PolicyObjectKind, PolicyVendor } from './levels';
+import type { PolicyLevel, PolicyObjectKind, PolicyVendor } from '../../src/access/policy-levels';
 
 export interface MatrixEntry {
   /** `team:<name>` or `person:<email>`. */

@@ -45,7 +45,7 @@ const commands: Record<string, Command> = {
   },
   generate: {
     synopsis: '[--out DIR]',
-    summary: "Regenerate the CDKTF constructs from the provider's definitions (default into lib/generated).",
+    summary: "Regenerate the CDKTF constructs (default into lib/generated) and the reference docs (docs/) from the provider's definitions.",
     options: { out: { type: 'string' } },
     async run({ options }, output) {
       // Loaded on demand: only this command needs the vendor definitions.
@@ -56,6 +56,14 @@ const commands: Record<string, Command> = {
       const { written, deleted } = writeGeneratedConstructs(outDir, files);
       output.stdout(
         `Generated ${files.size} files in ${outDir}: ${written.length} written, ${deleted.length} deleted, ${files.size - written.length} unchanged\n`,
+      );
+      const { generateDocs, DOCS_MARKER } = await import('../codegen/docs');
+      const { writeGeneratedFiles } = await import('../codegen/constructs');
+      const docsDir = join(PACKAGE_ROOT, 'docs');
+      const docs = generateDocs(vendors);
+      const docsResult = writeGeneratedFiles(docsDir, docs, (path, content) => path.endsWith('.md') && content.startsWith(DOCS_MARKER));
+      output.stdout(
+        `Generated ${docs.size} files in ${docsDir}: ${docsResult.written.length} written, ${docsResult.deleted.length} deleted, ${docs.size - docsResult.written.length} unchanged\n`,
       );
       return 0;
     },

@@ -58,9 +58,18 @@ export function generateConstructs(options: GenerateOptions): Map<string, string
  * Writes the generated files below `outDir` (unchanged files are not touched) and deletes .ts
  * files generated there earlier that are no longer produced.
  */
-export function writeGeneratedConstructs(
+export function writeGeneratedConstructs(outDir: string, files: Map<string, string>): { written: string[]; deleted: string[] } {
+  return writeGeneratedFiles(outDir, files, (path, content) => path.endsWith('.ts') && content.includes(GENERATED_MARKER));
+}
+
+/**
+ * Writes generated files below `outDir` (unchanged files are not touched) and deletes the files
+ * there that `isOurs` claims and that are no longer produced.
+ */
+export function writeGeneratedFiles(
   outDir: string,
   files: Map<string, string>,
+  isOurs: (path: string, content: string) => boolean,
 ): { written: string[]; deleted: string[] } {
   const written: string[] = [];
   const deleted: string[] = [];
@@ -71,7 +80,7 @@ export function writeGeneratedConstructs(
     writeFileSync(target, content);
     written.push(path);
   }
-  for (const path of generatedFilesIn(outDir)) {
+  for (const path of generatedFilesIn(outDir, isOurs)) {
     if (files.has(path)) continue;
     unlinkSync(join(outDir, path));
     deleted.push(path);
@@ -80,14 +89,13 @@ export function writeGeneratedConstructs(
   return { written, deleted };
 }
 
-function generatedFilesIn(outDir: string, prefix = ''): string[] {
+function generatedFilesIn(outDir: string, isOurs: (path: string, content: string) => boolean, prefix = ''): string[] {
   const folder = join(outDir, prefix);
   if (!existsSync(folder)) return [];
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) return generatedFilesIn(outDir, path);
-    const isOurs = entry.name.endsWith('.ts') && readFileSync(join(outDir, path), 'utf8').includes(GENERATED_MARKER);
-    return isOurs ? [path] : [];
+    if (entry.isDirectory()) return generatedFilesIn(outDir, isOurs, path);
+    return isOurs(path, readFileSync(join(outDir, path), 'utf8')) ? [path] : [];
   });
 }
 

@@ -11,7 +11,7 @@ export interface DataModelShareConfig extends TerraformMetaArguments {
    * Data model oid (see data "biaccess_sisense_data_model").
    *
    * Changing this replaces the object.
-   * Must be a data model oid (letters, digits and "-").
+   * Must be a data model oid (letters, digits and "-") such as "c5e1c5d4-3a57-4b8a-9d5e-3f1c2b7a9e10".
    */
   readonly dataModelId: string;
 

@@ -456,4 +456,4 @@ export const DATA_MODEL_ID: IdShape = { pattern: /^[0-9A-Za-z][0-9A-Za-z_-]*$/, 
 
 /** Plan-time check of an id attribute (Sisense answers a malformed id with 422 and no useful body). */
 export const sisenseIdValidator = matches(SISENSE_ID.pattern, 'a Sisense id of 24 hex digits such as "5b3293ab0800930a10dd0d3b"');
-export const dataModelIdValidator = matches(DATA_MODEL_ID.pattern, 'a data model oid (letters, digits and "-")');
+export const dataModelIdValidator = matches(DATA_MODEL_ID.pattern, `a data model oid (letters, digits and "-") such as "${DATA_MODEL_ID.example}"`);

@@ -1,5 +1,6 @@
-// The one vocabulary of access levels, and how each level lands in each vendor: the table the
-// AccessPolicy compiles from, its synth-time errors and the docs are all read from here.
+// The one vocabulary of access levels of the AccessPolicy construct, and how each level lands in
+// each vendor: the table the policy compiles from, its synth-time errors, the README and the
+// reference docs are all read from here.
 
 /** Weakest first. */
 export const POLICY_LEVELS = ['view', 'query', 'edit', 'admin'] as const;
