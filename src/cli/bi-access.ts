@@ -1,4 +1,5 @@
-// The `bi-access` command line: installing the provider and regenerating the constructs.
+// The `bi-access` command line: installing the provider, regenerating the constructs, running
+// emulators, and operating access (drift, audit, adopt; their logic lives in src/ops).
 // A command is one entry in `commands`; its options are parsed with node:util's parseArgs.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,12 @@ interface ParsedArguments {
   positionals: string[];
 }
 
+/** Where a command runs: its environment (vendor settings, Terraform's variables) and directory. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
 interface Command {
   /** Arguments after the command name, e.g. `[--dir DIR]` or `<vendor>`. */
   synopsis: string;
@@ -23,7 +30,11 @@ interface Command {
   options?: NonNullable<ParseArgsConfig['options']>;
   /** Names of the required positional arguments, in order. */
   positionals?: string[];
-  run(args: ParsedArguments, output: CliOutput): number | Promise<number>;
+  /** Exit code of a usage error; 2 unless the command gives 2 a meaning of its own. */
+  usageExitCode?: number;
+  /** Shown by `bi-access <command> --help` after the synopsis. */
+  help?: string;
+  run(args: ParsedArguments, output: CliOutput, context: CliContext): number | Promise<number>;
 }
 
 const commands: Record<string, Command> = {
@@ -87,6 +98,33 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  drift: {
+    synopsis: '[--dir DIR | --stack NAME] [--json] [--ignore FILE]',
+    summary: 'Report access changed outside Terraform (deleted, changed, added), without changing anything. Exit 0: none; 2: drift; 1: error.',
+    usageExitCode: 1,
+    help: `Runs a refresh-only plan in DIR (default: the current directory) or in the synthesized cdktf stack
+cdktf.out/stacks/NAME, saved to a temporary file and never applied, and classifies what drifted:
+  deleted   gone outside Terraform
+  changed   an attribute differs: stored → live (secrets masked)
+  added     access nobody declared: a member of a group a resource manages, or a grant on an
+            object with a declared grant (found through the vendors' APIs, whose environment
+            variables must be set: REDASH_*, GRAFANA_*, SISENSE_*, PERISCOPE_*)
+Not drift: what a vendor makes itself (Grafana's team creator, Redash's default link on a new data
+source, a Sisense dashboard owner, Periscope's Everyone) and grants inherited from folders.
+
+  --json         print {"drift": [{"address", "vendor", "class", "changes"}], "ignored": N}
+  --ignore FILE  one address or * glob per line, optionally followed by "# reason"; ignored items
+                 are counted, never shown`,
+    options: { dir: { type: 'string' }, stack: { type: 'string' }, json: { type: 'boolean' }, ignore: { type: 'string' } },
+    async run({ options }, output, context) {
+      const { detectDrift, driftTable } = await import('../ops/drift');
+      return operation('drift', output, async (ops) => {
+        const report = await detectDrift({ dir: text(options.dir), stack: text(options.stack), ignore: text(options.ignore) }, { ...context, ...ops });
+        output.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : driftTable(report));
+        return report.drift.length > 0 ? 2 : 0;
+      });
+    },
+  },
   help: {
     synopsis: '',
     summary: 'Show this help.',
@@ -97,6 +135,26 @@ const commands: Record<string, Command> = {
   },
 };
 
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Runs an operations command: progress on stderr, an error the user can act on as its message and exit 1. */
+async function operation(name: string, output: CliOutput, run: (ops: { progress(line: string): void }) => Promise<number>): Promise<number> {
+  const { OpsError } = await import('../ops/context');
+  try {
+    return await run({ progress: (line) => output.stderr(`bi-access ${name}: ${line}\n`) });
+  } catch (error) {
+    if (!(error instanceof OpsError)) throw error;
+    output.stderr(`bi-access ${name}: ${error.message}\n`);
+    return 1;
+  }
+}
+
+function commandHelp(name: string, command: Command): string {
+  return `Usage: bi-access ${name}${command.synopsis ? ` ${command.synopsis}` : ''}\n\n${command.summary}\n${command.help ? `\n${command.help}\n` : ''}`;
+}
+
 export function usage(): string {
   const lines = Object.entries(commands).map(([name, command]) =>
     [`  bi-access ${name}${command.synopsis ? ` ${command.synopsis}` : ''}`, `      ${command.summary}`].join('\n'),
@@ -105,13 +163,17 @@ export function usage(): string {
 }
 
 /** Runs one command line; returns the exit code (2 for usage errors). */
-export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+export async function main(argv: string[], output: CliOutput = processOutput, context: CliContext = { env: process.env, cwd: process.cwd() }): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h') return commands.help.run({ options: {}, positionals: [] }, output);
+  if (name === '--help' || name === '-h') return commands.help.run({ options: {}, positionals: [] }, output, context);
   const command = name === undefined ? undefined : Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     output.stderr(`${name === undefined ? 'No command given.' : `Unknown command: ${name}`}\n${usage()}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    output.stdout(commandHelp(name, command));
+    return 0;
   }
   const expected = command.positionals ?? [];
   let parsed: ReturnType<typeof parseArgs>;
@@ -122,9 +184,9 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     }
   } catch (error) {
     output.stderr(`bi-access ${name}: ${(error as Error).message}\n${usage()}`);
-    return 2;
+    return command.usageExitCode ?? 2;
   }
-  return command.run({ options: parsed.values, positionals: parsed.positionals }, output);
+  return command.run({ options: parsed.values, positionals: parsed.positionals }, output, context);
 }
 
 const processOutput: CliOutput = {
