@@ -167,7 +167,7 @@ const CLASS_ORDER: Record<DriftClass, number> = { deleted: 0, changed: 1, added:
 
 /** Runs the refresh-only plan and the adapters' reads; changes nothing in the state or at the vendors. */
 export async function detectDrift(options: DriftOptions, context: OpsContext): Promise<DriftReport> {
-  const rules: IgnoreRule[] = options.ignore === undefined ? [] : readIgnoreFile(resolve(context.cwd, options.ignore));
+  const rules: IgnoreRule[] = options.ignore === undefined ? [] : readIgnoreFile(resolve(context.cwd, options.ignore), options.ignore);
   const dir = workingDirectory(options, context);
   await ensureInitialized(dir, context);
   const scratch = mkdtempSync(join(tmpdir(), 'bi-access-drift-'));
@@ -209,17 +209,18 @@ export function applyIgnoreRules(items: DriftItem[], rules: IgnoreRule[]): Drift
   return { drift, ignored: items.length - drift.length };
 }
 
-function readIgnoreFile(path: string): IgnoreRule[] {
+function readIgnoreFile(path: string, given: string): IgnoreRule[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new OpsError(`cannot read the ignore file ${path}: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new OpsError(`cannot read the ignore file ${given}: ${reason}`);
   }
   try {
     return parseIgnoreFile(text);
   } catch (error) {
-    throw new OpsError(`ignore file ${path}: ${(error as Error).message}`);
+    throw new OpsError(`ignore file ${given}: ${(error as Error).message}`);
   }
 }
 
