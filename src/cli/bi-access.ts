@@ -140,6 +140,8 @@ dashboards, through Redash's default group and Periscope's Everyone role.
                      for a team or group, the membership (without --state it is false)
   --format F         table (default), csv (with a header row), json (one document), html (one
                      self-contained page with a sortable, filterable table)
+Each entry: vendor, object (kind, id, name), person (email), level (view, query, edit, admin), via
+(how the access arises: folder:<uid>, then direct, team:X, group:X or role:X), managed.
 Progress goes to stderr; stdout carries the result only.`,
     options: { vendor: { type: 'string' }, object: { type: 'string' }, person: { type: 'string' }, state: { type: 'string' }, format: { type: 'string' } },
     async run({ options }, output, context) {
