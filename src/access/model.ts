@@ -21,6 +21,8 @@ export interface Principal extends PrincipalRef {
   email?: string;
   /** Made by the vendor (Redash's `default` group, Grafana's basic roles): not created nor deleted through access as code. */
   builtIn?: boolean;
+  /** Holds every user by the vendor's own rule (Redash's `default`, Periscope's `Everyone`): its memberships are nobody's choice. */
+  everyone?: boolean;
   disabled?: boolean;
 }
 
@@ -31,6 +33,8 @@ export interface Membership {
   member: PrincipalRef;
   /** Administers the group (Grafana team admins); false or absent for plain members. */
   admin?: boolean;
+  /** Made by the vendor itself, not by a person (Grafana makes a team's creator its admin): listings set it. */
+  vendorMade?: boolean;
 }
 
 export type ObjectKind = 'dashboard' | 'folder' | 'data_source' | 'data_model';
@@ -63,6 +67,8 @@ export interface Grant {
    * it; a grant set with it is written exactly so, and without it as the vendor's usual form of the level.
    */
   detail?: GrantDetail;
+  /** Made by the vendor itself, not by a person (Redash links `default` to a new data source with full access): listings set it. */
+  vendorMade?: boolean;
 }
 
 /** The vendor's own terms of a grant, beyond its level. */
@@ -79,12 +85,17 @@ export type AccessCapabilities = Partial<Record<ObjectKind, { levels: readonly A
 export interface AccessAdapter {
   readonly vendor: string;
   readonly capabilities: AccessCapabilities;
+  /** What the vendor calls a group (`team`, `group`, `role`), so that reports speak its language. */
+  readonly groupTerm: string;
 
   listPrincipals(kind: PrincipalKind): Promise<Principal[]>;
   /** By id, by email (users) or by name (groups and roles); undefined when there is none. */
   findPrincipal(kind: PrincipalKind, key: { id: string } | { email: string } | { name: string }): Promise<Principal | undefined>;
 
-  /** The members of a group; undefined when the group is gone. */
+  /**
+   * The members of a group, or the holders of a role (Grafana: the org users whose basic role is it
+   * or includes it); undefined when the group is gone.
+   */
   listMembers(group: PrincipalRef): Promise<Membership[] | undefined>;
   /** One membership; undefined when it, its group or its member is gone. Cheap in bulk (shared reads). */
   findMembership(group: PrincipalRef, member: PrincipalRef): Promise<Membership | undefined>;

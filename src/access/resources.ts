@@ -64,7 +64,34 @@ export interface MembershipResourceSpec<Model extends AnyModel, Client> extends 
   model(membership: Membership, current: Model): Model;
 }
 
+/**
+ * What a factory-made resource declares in the access model, read from its attributes: tools that
+ * compare declarations with what exists (drift, audit, adoption) ask it instead of knowing each type.
+ */
+export type DeclaredAccess =
+  | { shape: 'grant'; format: string; declares(values: Record<string, unknown>): Grant; split(id: string): Record<string, string> }
+  | { shape: 'membership'; format: string; declares(values: Record<string, unknown>): Membership; split(id: string): Record<string, string> };
+
+const declaredAccess = new WeakMap<ResourceDefinition<any, any>, DeclaredAccess>();
+
+/** The grant or membership a resource type declares; undefined for other types (users, groups, data sources). */
+export function declaredAccessOf(definition: ResourceDefinition<any, any>): DeclaredAccess | undefined {
+  return declaredAccess.get(definition);
+}
+
 export function grantResource<Model extends AnyModel, Client>(spec: GrantResourceSpec<Model, Client>): ResourceDefinition<Model, Client> {
+  const definition = grantDefinition(spec);
+  declaredAccess.set(definition, { shape: 'grant', format: spec.id.format, declares: (values) => spec.grant(values as Model), split: (id) => spec.id.split(id) });
+  return definition;
+}
+
+export function membershipResource<Model extends AnyModel, Client>(spec: MembershipResourceSpec<Model, Client>): ResourceDefinition<Model, Client> {
+  const definition = membershipDefinition(spec);
+  declaredAccess.set(definition, { shape: 'membership', format: spec.id.format, declares: (values) => spec.membership(values as Model), split: (id) => spec.id.split(id) });
+  return definition;
+}
+
+function grantDefinition<Model extends AnyModel, Client>(spec: GrantResourceSpec<Model, Client>): ResourceDefinition<Model, Client> {
   return accessResource(spec, {
     find: (adapter, model) => {
       const { object, principal } = spec.grant(model);
@@ -79,7 +106,7 @@ export function grantResource<Model extends AnyModel, Client>(spec: GrantResourc
   });
 }
 
-export function membershipResource<Model extends AnyModel, Client>(spec: MembershipResourceSpec<Model, Client>): ResourceDefinition<Model, Client> {
+function membershipDefinition<Model extends AnyModel, Client>(spec: MembershipResourceSpec<Model, Client>): ResourceDefinition<Model, Client> {
   return accessResource(spec, {
     find: (adapter, model) => {
       const { group, member } = spec.membership(model);

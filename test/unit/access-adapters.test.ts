@@ -75,6 +75,14 @@ const fixtures: Record<string, { emulatorOptions?: object; make(url: string, env
   },
 };
 
+/** What each vendor calls a group, and its all-users group (whose members are the vendor's rule). */
+const vocabulary: Record<string, { groupTerm: string; everyone?: string }> = {
+  redash: { groupTerm: 'group', everyone: 'default' },
+  grafana: { groupTerm: 'team' },
+  sisense: { groupTerm: 'group', everyone: 'Everyone' },
+  periscope: { groupTerm: 'role', everyone: 'Everyone' },
+};
+
 describe.each(Object.keys(fixtures))('%s', (name) => {
   const vendor = findVendor(name)!;
   let emulator: RunnableEmulator;
@@ -106,6 +114,15 @@ describe.each(Object.keys(fixtures))('%s', (name) => {
     expect(await access.findPrincipal('user', { email: 'ANN@example.com' })).toMatchObject({ id: fixture.user });
     expect(await access.findPrincipal('group', { name: group.name })).toMatchObject({ id: fixture.group });
     expect(await access.findPrincipal('user', { id: '99999' })).toBeUndefined();
+  });
+
+  test("it names groups in the vendor's words, and its all-users group holds every user", async () => {
+    expect(access.groupTerm).toBe(vocabulary[name].groupTerm);
+    const groups = await access.listPrincipals('group');
+    const everyone = groups.filter((group) => group.everyone);
+    expect(everyone.map((group) => group.name)).toEqual(vocabulary[name].everyone ? expect.arrayContaining([vocabulary[name].everyone]) : []);
+    const users = (await access.listPrincipals('user')).map((user) => user.id).sort();
+    for (const group of everyone) expect((await access.listMembers(group))!.map((membership) => membership.member.id).sort()).toEqual(users);
   });
 
   test('a membership is set once, found, listed and removed; removing it again is no error', async () => {
@@ -146,3 +163,56 @@ function withoutDetail(grant: Grant | undefined): Omit<Grant, 'detail'> | undefi
   const { detail: _detail, ...common } = grant;
   return common;
 }
+
+describe('what the vendor makes itself, and the holders of a role', () => {
+  const connectTo = async (name: string) => {
+    const vendor = findVendor(name)!;
+    const emulator = (await vendor.emulator!()).create({});
+    const url = await emulator.start();
+    const environment = emulator.connectionEnvironment();
+    const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
+    const access = vendor.access!(vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' }));
+    return { url, environment, emulator, access };
+  };
+
+  test("Grafana: a team's creator is its admin by Grafana's doing; a basic role is held by its users and those above it", async () => {
+    const { url, environment, emulator, access } = await connectTo('grafana');
+    try {
+      const admin = grafanaApi(url, environment.GRAFANA_AUTH);
+      const ann = await admin.ok('POST', '/api/admin/users', { login: 'ann', email: 'ann@example.com', password: 'password1' });
+      const bob = await admin.ok('POST', '/api/admin/users', { login: 'bob', email: 'bob@example.com', password: 'password1' });
+      await admin.ok('PATCH', `/api/org/users/${bob.id}`, { role: 'Editor' });
+      const team = await admin.ok('POST', '/api/teams', { name: 'Made by hand' });
+      await admin.ok('POST', `/api/teams/${team.teamId}/members`, { userId: ann.id });
+      const members = await access.listMembers({ kind: 'group', id: String(team.teamId) });
+      expect(members!.map(({ member, admin: isAdmin, vendorMade }) => ({ id: member.id, isAdmin, vendorMade }))).toEqual([
+        { id: '1', isAdmin: true, vendorMade: true },
+        { id: String(ann.id), isAdmin: false, vendorMade: undefined },
+      ]);
+      const holders = async (role: string) => (await access.listMembers({ kind: 'role', id: role }))!.map((membership) => membership.member.id).sort();
+      expect(await holders('Viewer')).toEqual(['1', String(ann.id), String(bob.id)].sort());
+      expect(await holders('Editor')).toEqual(['1', String(bob.id)].sort());
+      expect(await holders('Admin')).toEqual(['1']);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test("Redash: the full-access link of default to a new data source is Redash's doing; another group's link is not", async () => {
+    const { url, emulator, access } = await connectTo('redash');
+    try {
+      const call = async (path: string, body: unknown) =>
+        (await (await fetch(url + path, { method: 'POST', headers: { Authorization: `Key ${REDASH_ADMIN_API_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: number };
+      const dataSource = await call('/api/data_sources', { name: 'warehouse', type: 'pg', options: { dbname: 'x' } });
+      const group = await call('/api/groups', { name: 'analysts' });
+      await call(`/api/groups/${group.id}/data_sources`, { data_source_id: dataSource.id });
+      const grants = await access.listGrants({ kind: 'data_source', id: String(dataSource.id) });
+      expect(grants!.map(({ principal, level, vendorMade }) => ({ group: principal.id, level, vendorMade }))).toEqual([
+        { group: '2', level: 'query', vendorMade: true },
+        { group: String(group.id), level: 'query', vendorMade: undefined },
+      ]);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

@@ -45,6 +45,7 @@ export class GrafanaAccess implements AccessAdapter {
     folder: { levels: ['view', 'edit', 'admin'], principals: ['user', 'group', 'role'] },
     data_source: { levels: ['query', 'edit', 'admin'], principals: ['user', 'group', 'role'] },
   };
+  readonly groupTerm = 'team';
 
   /** The legacy whole list of one object (object id: `<resource>/<uid>`), for a Grafana without the access-control API. */
   private readonly legacyLists: EntryListWriter<PermissionEntry>;
@@ -91,8 +92,26 @@ export class GrafanaAccess implements AccessAdapter {
   // --- memberships (team members) ------------------------------------------------------------
 
   async listMembers(group: PrincipalRef): Promise<Membership[] | undefined> {
+    if (group.kind === 'role') return this.roleHolders(group.id);
     const teamId = numericId(group.id, 'group');
-    return (await this.api.teamMembers(teamId))?.map((member) => teamMembership(teamId, member.userId, member.permission === 4));
+    const members = await this.api.teamMembers(teamId);
+    if (!members) return undefined;
+    // Grafana makes the user who creates a team its admin: with basic auth, that is who we act as.
+    const creator = this.api.authKind === 'basic' ? (await this.api.signedInUser()).id : undefined;
+    return members.map((member) => {
+      const entry = teamMembership(teamId, member.userId, member.permission === 4);
+      return member.userId === creator && entry.admin ? { ...entry, vendorMade: true } : entry;
+    });
+  }
+
+  /** A basic role's holders: Grafana applies a grant to a role to the roles above it too (Admin includes Editor, Editor includes Viewer). */
+  private async roleHolders(role: string): Promise<Membership[] | undefined> {
+    const rank = BASIC_ROLES.indexOf(role as (typeof BASIC_ROLES)[number]);
+    if (rank < 0) return undefined;
+    const users = await this.api.searchOrgUsers('');
+    return users
+      .filter((user) => BASIC_ROLES.indexOf(user.role as (typeof BASIC_ROLES)[number]) >= rank)
+      .map((user) => ({ group: { kind: 'role', id: role }, member: { kind: 'user', id: String(user.userId) } }));
   }
 
   async findMembership(group: PrincipalRef, member: PrincipalRef): Promise<Membership | undefined> {

@@ -54,6 +54,12 @@ export const grafana: Vendor<GrafanaApi> = {
     return new GrafanaApi({ baseUrl, auth, orgId, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
   access: grafanaAccess,
+  principalResources: {
+    // A user's access in Grafana is their org role; the user resource also holds a password
+    // Grafana never returns, which no generated configuration could hold.
+    user: { typeName: 'biaccess_grafana_org_member', importId: async (principal, api) => `${await api.currentOrgId()}/${principal.id}` },
+    group: { typeName: 'biaccess_grafana_team' },
+  },
   emulator: () => import('./emulator-module').then((module) => module.grafanaEmulator),
   resources: [user, orgMember, team, teamMember, dashboardPermission, folderPermission, dataSourcePermission],
   dataSources: [userLookup, teamLookup, dashboardLookup, folderLookup, dataSourceLookup],

@@ -71,6 +71,7 @@ export class PeriscopeAccess implements AccessAdapter {
   readonly capabilities: AccessCapabilities = {
     dashboard: { levels: ['view', 'edit'], principals: ['group'] },
   };
+  readonly groupTerm = 'role';
 
   /** A user's roles (object: the user id; entries: role ids). */
   private readonly memberships: EntryListWriter<string>;
@@ -215,7 +216,7 @@ function userPrincipal(user: PeriscopeUser): Principal {
 }
 
 function rolePrincipal(role: PeriscopeRole): Principal {
-  return { kind: 'group', id: role.id, name: role.name, builtIn: isDefaultRoleName(role.name) };
+  return { kind: 'group', id: role.id, name: role.name, builtIn: isDefaultRoleName(role.name), everyone: role.name === EVERYONE ? true : undefined };
 }
 
 function mapped<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {

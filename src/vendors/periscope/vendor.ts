@@ -38,6 +38,7 @@ export const periscope: Vendor<PeriscopeApi> = {
     return new PeriscopeApi({ baseUrl, site, apiKey, adminEmail, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
   access: periscopeAccess,
+  principalResources: { user: { typeName: 'biaccess_periscope_user' }, group: { typeName: 'biaccess_periscope_role' } },
   emulator: () => import('./emulator-module').then((module) => module.periscopeEmulator),
   resources: [user, role, roleMember, dashboardPermission],
   dataSources: [userLookup, roleLookup, dashboardLookup],

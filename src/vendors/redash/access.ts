@@ -19,7 +19,7 @@ import {
 } from '../../access/model';
 import { EntryListWriter } from '../../framework/entry-list';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
-import { REDASH_ID, userLock, type ListedUser, type RedashApi, type RedashLink } from './client';
+import { REDASH_ID, userLock, type ListedUser, type RedashApi, type RedashGroup, type RedashLink } from './client';
 
 /** The access adapter of a client. */
 export const redashAccess = adapterPerClient((api: RedashApi) => new RedashAccess(api));
@@ -30,6 +30,7 @@ export class RedashAccess implements AccessAdapter {
     data_source: { levels: ['view', 'query'], principals: ['group'] },
     dashboard: { levels: ['edit'], principals: ['user'] },
   };
+  readonly groupTerm = 'group';
 
   /** A user's groups (object: the user id; entries: group ids). */
   private readonly memberships: EntryListWriter<number>;
@@ -106,7 +107,7 @@ export class RedashAccess implements AccessAdapter {
 
   async listPrincipals(kind: PrincipalKind): Promise<Principal[]> {
     if (kind === 'user') return [...(await this.api.listUsers(false)), ...(await this.api.listUsers(true))].map(userPrincipal);
-    if (kind === 'group') return (await this.api.listGroups()).map((group) => ({ kind: 'group', id: String(group.id), name: group.name, builtIn: group.type === 'builtin' }));
+    if (kind === 'group') return (await this.api.listGroups()).map(groupPrincipal);
     return [];
   }
 
@@ -168,7 +169,12 @@ export class RedashAccess implements AccessAdapter {
     if (object.kind === 'data_source') {
       const dataSource = await this.api.getDataSource(id);
       if (!dataSource) return undefined;
-      return Object.entries(dataSource.groups ?? {}).map(([groupId, viewOnly]) => dataSourceGrant(Number(groupId), id, viewOnly === true));
+      // Redash links every new data source to `default` with full access: that link is its own doing.
+      const defaultGroup = (await this.api.listGroups()).find((group) => groupPrincipal(group).everyone)?.id;
+      return Object.entries(dataSource.groups ?? {}).map(([groupId, viewOnly]) => {
+        const grant = dataSourceGrant(Number(groupId), id, viewOnly === true);
+        return Number(groupId) === defaultGroup && grant.level === 'query' ? { ...grant, vendorMade: true } : grant;
+      });
     }
     if (object.kind === 'dashboard') {
       const editors = await this.api.dashboardEditors(id);
@@ -221,6 +227,12 @@ export class RedashAccess implements AccessAdapter {
     else if (object.kind === 'dashboard') await this.editors.remove(String(id), String(principalId));
     else unsupported(object);
   }
+}
+
+function groupPrincipal(group: RedashGroup): Principal {
+  const builtIn = group.type === 'builtin';
+  // Redash puts every user in the built-in `default` group.
+  return { kind: 'group', id: String(group.id), name: group.name, builtIn, everyone: builtIn && group.name === 'default' ? true : undefined };
 }
 
 function userPrincipal(user: ListedUser): Principal {

@@ -30,6 +30,7 @@ export const redash: Vendor<RedashApi> = {
     return new RedashApi({ baseUrl, apiKey, log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
   access: redashAccess,
+  principalResources: { user: { typeName: 'biaccess_redash_user' }, group: { typeName: 'biaccess_redash_group' } },
   emulator: () => import('./emulator-module').then((module) => module.redashEmulator),
   resources: [user, group, groupMember, dataSource, dataSourceAccess, dashboardShare],
   dataSources: [userLookup, groupLookup, dataSourceLookup, dashboardLookup],

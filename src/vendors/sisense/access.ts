@@ -47,6 +47,7 @@ export class SisenseAccess implements AccessAdapter {
     dashboard: { levels: ['view', 'edit', 'admin'], principals: ['user', 'group'] },
     data_model: { levels: ['view', 'query', 'edit'], principals: ['user', 'group'] },
   };
+  readonly groupTerm = 'group';
 
   /** A user's groups (object: the user id; entries: group ids). */
   private readonly memberships: EntryListWriter<string>;
@@ -102,7 +103,7 @@ export class SisenseAccess implements AccessAdapter {
 
   async listPrincipals(kind: PrincipalKind): Promise<Principal[]> {
     if (kind === 'user') return (await this.api.listUsers()).map(userPrincipal);
-    if (kind === 'group') return (await this.api.listGroups()).map((group) => ({ kind: 'group', id: group._id, name: group.name, builtIn: isBuiltInGroup(group.name) }));
+    if (kind === 'group') return (await this.api.listGroups()).map((group) => groupPrincipal(group.name, group._id));
     return [];
   }
 
@@ -121,7 +122,7 @@ export class SisenseAccess implements AccessAdapter {
     if (kind !== 'group') return undefined;
     if ('email' in key) return undefined;
     const group = 'id' in key ? (SISENSE_ID.pattern.test(key.id) ? await this.api.getGroup(key.id) : undefined) : await this.api.findGroupByName(key.name, { fresh: true });
-    return group && { kind: 'group', id: group._id, name: group.name, builtIn: isBuiltInGroup(group.name) };
+    return group && groupPrincipal(group.name, group._id);
   }
 
   // --- memberships ---------------------------------------------------------------------------
@@ -130,8 +131,11 @@ export class SisenseAccess implements AccessAdapter {
     // No group has a malformed id (Sisense answers it with 422, not 404).
     if (!SISENSE_ID.pattern.test(group.id)) return undefined;
     const groupId = group.id;
-    if (!(await this.api.getGroup(groupId))) return undefined;
-    return (await this.api.listUsers()).filter((user) => user.groups?.includes(groupId)).map((user) => membership(groupId, user._id));
+    const found = await this.api.getGroup(groupId);
+    if (!found) return undefined;
+    // Sisense fills its all-users groups itself, without listing them in the users' groups.
+    const everyone = groupPrincipal(found.name, groupId).everyone === true;
+    return (await this.api.listUsers()).filter((user) => everyone || user.groups?.includes(groupId)).map((user) => membership(groupId, user._id));
   }
 
   async findMembership(group: PrincipalRef, member: PrincipalRef): Promise<Membership | undefined> {
@@ -257,6 +261,11 @@ function dashboardGrant(oid: string, share: DashboardShare): Grant {
 
 function dataModelGrant(oid: string, share: DataModelShare): Grant {
   return { object: { kind: 'data_model', id: oid }, principal: { kind: share.type as 'user' | 'group', id: share.partyId }, level: LEVEL_OF_PERMISSION[share.permission] };
+}
+
+function groupPrincipal(name: string, id: string): Principal {
+  const everyone = name === 'Everyone' || name === 'All users in system';
+  return { kind: 'group', id, name, builtIn: isBuiltInGroup(name), everyone: everyone ? true : undefined };
 }
 
 export function isBuiltInGroup(name: string): boolean {

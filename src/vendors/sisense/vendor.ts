@@ -38,6 +38,7 @@ export const sisense: Vendor<SisenseApi> = {
     return new SisenseApi({ baseUrl, credentials: credentials(settings), log: runtime.log, signal: runtime.signal, userAgent: runtime.userAgent });
   },
   access: sisenseAccess,
+  principalResources: { user: { typeName: 'biaccess_sisense_user' }, group: { typeName: 'biaccess_sisense_group' } },
   emulator: () => import('./emulator-module').then((module) => module.sisenseEmulator),
   resources: [user, group, groupMember, dashboardShare, dataModelShare],
   dataSources: [userLookup, groupLookup, dashboardLookup, dataModelLookup],
