@@ -80,9 +80,11 @@ const commands: Record<string, Command> = {
     },
   },
   emulate: {
-    synopsis: '<vendor> [--state FILE] [--port N]',
-    summary: "Run a vendor API emulator on 127.0.0.1 until interrupted; prints its URL and the provider's environment variables.",
-    options: { state: { type: 'string' }, port: { type: 'string' } },
+    synopsis: '<vendor> [--example] [--enterprise] [--state FILE] [--port N]',
+    summary:
+      "Run a vendor API emulator on 127.0.0.1 until interrupted; prints its URL and the provider's environment variables. " +
+      '--example starts it with the example content the README and the demo use (dashboards, folders, data sources); --enterprise serves Grafana Enterprise (data source permissions).',
+    options: { state: { type: 'string' }, port: { type: 'string' }, example: { type: 'boolean' }, enterprise: { type: 'boolean' } },
     positionals: ['vendor'],
     async run({ options, positionals }, output) {
       const { vendors, findVendor } = await import('../vendors');
@@ -98,8 +100,20 @@ const commands: Record<string, Command> = {
         output.stderr(`bi-access emulate: --port must be a whole number from 0 to 65535\n`);
         return 2;
       }
-      const emulator = (await loadEmulator()).create({ stateFile: typeof options.state === 'string' ? resolve(options.state) : undefined });
+      const module = await loadEmulator();
+      if (options.enterprise === true && !module.enterprise) {
+        output.stderr(`bi-access emulate: --enterprise is for emulators with editions (grafana), not ${vendor}\n`);
+        return 2;
+      }
+      if (options.example === true && !module.demo) {
+        output.stderr(`bi-access emulate: the ${vendor} emulator has no example content\n`);
+        return 2;
+      }
+      const launch = { stateFile: typeof options.state === 'string' ? resolve(options.state) : undefined, enterprise: options.enterprise === true || undefined };
+      // The example content is the demo's: what exists before any access is declared.
+      const emulator = options.example === true ? module.demo!.create(launch) : module.create(launch);
       const url = await emulator.start(port);
+      if (options.example === true) await module.demo!.seed(emulator);
       const environment = Object.entries(emulator.connectionEnvironment()).map(([name, value]) => `export ${name}=${value}`);
       output.stdout(`${vendor} emulator listening on ${url} (Ctrl-C stops it)\n${environment.join('\n')}\n`);
       await new Promise<void>((stopped) => process.once('SIGINT', () => void emulator.stop().then(stopped)));

@@ -12,12 +12,16 @@ export interface RunnableEmulator {
 export interface EmulatorLaunchOptions {
   /** Keep the emulator's data in this JSON file across runs. */
   stateFile?: string;
+  /** Serve the vendor's Enterprise edition (for an emulator whose module offers it). */
+  enterprise?: boolean;
 }
 
 /** A vendor's emulator module, loaded only when asked for. */
 export interface EmulatorModule {
   /** The emulator as `bi-access emulate <vendor>` runs it. */
   create(options: EmulatorLaunchOptions): RunnableEmulator;
+  /** Whether `enterprise` selects an edition of this vendor (Grafana Enterprise's data source permissions). */
+  enterprise?: boolean;
   /** The vendor's part of the demo (`npm start`), when the example stack declares access in it. */
   demo?: {
     create(options: EmulatorLaunchOptions): RunnableEmulator;

@@ -217,4 +217,13 @@ describe('bi-access command line', () => {
       expect(output.err).toContain('Usage:\n');
     }
   });
+
+  test('emulate refuses --enterprise for a vendor without editions, and names the vendors it has', async () => {
+    const enterprise = capture();
+    expect(await main(['emulate', 'redash', '--enterprise'], enterprise)).toBe(2);
+    expect(enterprise.err).toBe('bi-access emulate: --enterprise is for emulators with editions (grafana), not redash\n');
+    const unknown = capture();
+    expect(await main(['emulate', 'looker'], unknown)).toBe(2);
+    expect(unknown.err).toContain('available: redash, grafana, sisense, periscope');
+  });
 });

@@ -4,6 +4,7 @@ import { GrafanaEmulator } from './emulator';
 
 export const grafanaEmulator: EmulatorModule = {
   create: (options) => new GrafanaEmulator(options),
+  enterprise: true,
   demo: {
     // Enterprise: the example stack grants Query on a data source, an Enterprise/Cloud feature.
     create: (options) => new GrafanaEmulator({ ...options, enterprise: true }),
