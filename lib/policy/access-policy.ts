@@ -25,7 +25,8 @@ export interface AccessPolicyProps {
   readonly people?: 'create' | 'lookup';
   /**
    * Initial passwords by email, for vendors that need one to create a user (Grafana), with
-   * `people: 'create'`. Strings or tokens (e.g. a sensitive TerraformVariable's value).
+   * `people: 'create'`. Strings or tokens (e.g. a sensitive TerraformVariable's value). They are
+   * written write-only: never stored in the plan or the state (Terraform >= 1.11).
    */
   readonly passwords?: Readonly<Record<string, string>>;
 }
@@ -387,7 +388,8 @@ class ResourceBuilder {
     const { first, last } = splitName(name);
     const made = this.once(vendor, `person ${key}`, () => {
       if (vendor === 'redash') return new redash.User(scope, `person ${key}`, { email: person.email, name });
-      if (vendor === 'grafana') return new grafana.User(scope, `person ${key}`, { email: person.email, name, password: this.passwords[key] });
+      // Write-only: the initial password never reaches the plan or the state (Terraform >= 1.11).
+      if (vendor === 'grafana') return new grafana.User(scope, `person ${key}`, { email: person.email, name, passwordWo: this.passwords[key], passwordWoVersion: '1' });
       if (vendor === 'sisense') return new sisense.User(scope, `person ${key}`, { email: person.email, firstName: first, lastName: last || undefined });
       return new periscope.User(scope, `person ${key}`, { email: person.email, firstName: first, lastName: last });
     });

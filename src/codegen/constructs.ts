@@ -321,6 +321,7 @@ function attributeDoc(spec: AttributeSpec, context: { forceNewApplies: boolean }
   else if (spec.computed && spec.optional) notes.push('Set by the provider when left unset.');
   if (spec.forceNew && context.forceNewApplies) notes.push('Changing this replaces the object.');
   if (spec.sensitive) notes.push('Sensitive: Terraform hides the value in its output.');
+  if (spec.writeOnly) notes.push('Write-only (Terraform >= 1.11): never stored in the plan or the state.');
   for (const validator of spec.validators ?? []) notes.push(`Must be ${validator.description}.`);
   if (spec.env) notes.push(`Falls back to the environment variable \`${spec.env}\` when unset.`);
   return notes.length === 0 ? [spec.description] : [spec.description, '', ...notes];

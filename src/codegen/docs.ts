@@ -161,6 +161,7 @@ function argumentList(attributes: Record<string, AttributeSpec>, context: { forc
     const flags = [typeText(spec.type), spec.required ? 'Required' : 'Optional'];
     if (spec.forceNew && context.forceNewApplies) flags.push('Forces replacement');
     if (spec.sensitive) flags.push('Sensitive');
+    if (spec.writeOnly) flags.push('Write-only, Terraform >= 1.11');
     const notes: string[] = [spec.description];
     for (const validator of spec.validators ?? []) notes.push(validator.allowedValues ? `Allowed values: ${validator.allowedValues.map((value) => `\`${value}\``).join(', ')}.` : `Must be ${validator.description}.`);
     if (spec.default !== undefined) notes.push(`Default: \`${formatValue(spec.default)}\`.`);

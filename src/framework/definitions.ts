@@ -29,6 +29,15 @@ export interface AttributeSpec {
    */
   recomputed?: boolean;
   sensitive?: boolean;
+  /**
+   * Terraform >= 1.11: the value is given in the configuration, reaches the create and update
+   * handlers, and is never stored in the plan or the state (where it is null). Optional only; a
+   * change of it is no diff, so pair it with a version attribute whose change triggers the update.
+   * Never sensitive as well: Terraform shows no write-only value anyway, and with a sensitive mark
+   * on it, the order of the state's marks changed between an update and the next refresh, which
+   * made a refresh-only plan right after the apply exit 2.
+   */
+  writeOnly?: boolean;
   /** Value used when the configuration leaves the attribute unset (implies optional+computed). */
   default?: CtyValue;
   /** Changing this attribute destroys and recreates the object. */

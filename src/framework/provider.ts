@@ -188,7 +188,7 @@ class FrameworkProvider implements PluginProvider {
         );
         return { newState: null, private: priv, diagnostics: call.diagnostics };
       }
-      return { newState: completeModel(definition.attributes, found, current), private: call.privateBytes(), diagnostics: call.diagnostics };
+      return { newState: withoutWriteOnly(definition.attributes, completeModel(definition.attributes, found, current)), private: call.privateBytes(), diagnostics: call.diagnostics };
     } catch (failure) {
       return { newState: currentState, diagnostics: [...call.diagnostics, handlerFailure(`Reading ${typeName} failed`, failure)] };
     }
@@ -232,7 +232,9 @@ class FrameworkProvider implements PluginProvider {
     if ('diagnostic' in call) return { newState: request.priorState, diagnostics: [call.diagnostic] };
     const { context } = call;
     const prior = request.priorState == null ? null : asModel(request.priorState);
-    const planned = request.plannedState == null ? null : asModel(request.plannedState);
+    const stored = request.plannedState == null ? null : asModel(request.plannedState);
+    // The handlers see write-only values, which only the configuration holds.
+    const planned = stored === null ? null : withWriteOnly(definition.attributes, stored, request.config == null ? {} : asModel(request.config));
     try {
       if (planned === null) {
         if (prior !== null) await definition.delete(context, prior);
@@ -251,7 +253,7 @@ class FrameworkProvider implements PluginProvider {
       const partial = call.partial();
       if (planned !== null && partial !== undefined) {
         // What exists is recorded: a failed create is stored tainted and replaced by the next apply.
-        const newState = prior === null ? partialCreateState(definition.attributes, planned, partial) : { ...prior, ...partial };
+        const newState = prior === null ? partialCreateState(definition.attributes, planned, partial) : withoutWriteOnly(definition.attributes, { ...prior, ...partial });
         if (prior === null) diagnostics[diagnostics.length - 1].detail += `\n\nThe object was partly created in ${registered.vendor.name}: Terraform keeps it in the state as tainted and replaces it on the next apply.`;
         return { newState, private: call.privateBytes(), diagnostics };
       }
@@ -319,7 +321,7 @@ class FrameworkProvider implements PluginProvider {
           attribute: name,
         });
       }
-      const value = isUnknown(plannedValue) ? (returned ?? null) : plannedValue;
+      const value = spec.writeOnly ? null : isUnknown(plannedValue) ? (returned ?? null) : plannedValue;
       if (isUnknown(value)) throw new Error(`the handler left "${name}" unknown after apply`);
       state[name] = value;
     }
@@ -471,7 +473,9 @@ function schemaAttributes(attributes: Attributes): SchemaAttribute[] {
       required: !!spec.required,
       optional: !spec.required && (!!spec.optional || hasDefault),
       computed: !!spec.computed || hasDefault,
-      sensitive: !!spec.sensitive,
+      // See AttributeSpec.writeOnly: a write-only attribute is never marked sensitive.
+      sensitive: !!spec.sensitive && !spec.writeOnly,
+      writeOnly: !!spec.writeOnly,
     };
   });
 }
@@ -534,6 +538,11 @@ function planChange(attributes: Attributes, prior: Model | null, proposed: Model
   const requiresReplace: AttributePath[] = [];
   for (const [name, spec] of Object.entries(attributes)) {
     const configured = config[name];
+    // Terraform wants write-only values null in the plan; the handlers get them from the configuration.
+    if (spec.writeOnly) {
+      planned[name] = null;
+      continue;
+    }
     if (configured == null && spec.default !== undefined) {
       planned[name] = spec.default;
     } else if (configured == null && spec.computed) {
@@ -576,11 +585,25 @@ function sameModel(a: Model, b: Model): boolean {
  */
 function partialCreateState(attributes: Attributes, planned: Model, recorded: Model): Model {
   const state: Model = {};
-  for (const name of Object.keys(attributes)) {
+  for (const [name, spec] of Object.entries(attributes)) {
     const value = name in recorded && recorded[name] !== undefined ? recorded[name] : planned[name];
-    state[name] = value === undefined || isUnknown(value) ? null : value;
+    state[name] = spec.writeOnly || value === undefined || isUnknown(value) ? null : value;
   }
   return state;
+}
+
+/** The model as it may be stored: write-only values null. */
+function withoutWriteOnly(attributes: Attributes, model: Model): Model {
+  const result = { ...model };
+  for (const [name, spec] of Object.entries(attributes)) if (spec.writeOnly) result[name] = null;
+  return result;
+}
+
+/** The planned model with the write-only values of the configuration (the plan holds them as null). */
+function withWriteOnly(attributes: Attributes, planned: Model, config: Model): Model {
+  const result = { ...planned };
+  for (const [name, spec] of Object.entries(attributes)) if (spec.writeOnly) result[name] = config[name] ?? null;
+  return result;
 }
 
 /** Exactly the schema's attributes; values the handler did not return are kept from `fallback`. */

@@ -37,6 +37,14 @@ export function exactlyOneOf(names: readonly string[]): ConfigRule {
   };
 }
 
+/** At most one of the attributes is set (unknown values count as set). */
+export function atMostOneOf(names: readonly string[]): ConfigRule {
+  return (config: Record<string, CtyValue>) => {
+    const set = names.filter((name) => config[name] != null);
+    return set.length <= 1 ? [] : [{ attribute: set[1], message: `At most one of ${quoted(names)} may be set; ${quoted(set)} are all set.` }];
+  };
+}
+
 /** The value must not be one of the listed strings (compared exactly); `what` says what they are and what to do instead. */
 export function notOneOf(forbidden: readonly string[], what: string): Validator {
   return {

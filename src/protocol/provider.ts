@@ -20,6 +20,8 @@ export interface SchemaAttribute {
   optional?: boolean;
   computed?: boolean;
   sensitive?: boolean;
+  /** Given in the configuration, never stored in plan or state (Terraform >= 1.11). */
+  writeOnly?: boolean;
 }
 
 export interface SchemaNestedBlock {

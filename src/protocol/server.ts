@@ -354,6 +354,7 @@ function toProtoBlock(block: SchemaBlock, version = 0): object {
       optional: !!attribute.optional,
       computed: !!attribute.computed,
       sensitive: !!attribute.sensitive,
+      write_only: !!attribute.writeOnly,
     })),
     block_types: block.blockTypes.map((nested) => ({
       type_name: nested.typeName,

@@ -190,7 +190,8 @@ test("people: 'create' declares users with names and Grafana passwords, only in 
     },
     { people: 'create', passwords: { 'Ana@Example.com': 'initial-password' } },
   );
-  expect(resources(out, 'biaccess_grafana_user')).toEqual([expect.objectContaining({ email: 'ana@example.com', name: 'Ana Maria Analyst', password: 'initial-password' })]);
+  expect(resources(out, 'biaccess_grafana_user')).toEqual([expect.objectContaining({ email: 'ana@example.com', name: 'Ana Maria Analyst', password_wo: 'initial-password', password_wo_version: '1' })]);
+  expect(resources(out, 'biaccess_grafana_user')[0].password).toBeUndefined();
   expect(resources(out, 'biaccess_sisense_user')).toEqual([expect.objectContaining({ email: 'ana@example.com', first_name: 'Ana', last_name: 'Maria Analyst' })]);
   expect(resources(out, 'biaccess_redash_user')).toEqual([]);
   expect(out.json.data).toBeUndefined();

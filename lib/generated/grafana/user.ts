@@ -30,12 +30,23 @@ export interface UserConfig extends TerraformMetaArguments {
   readonly name?: string;
 
   /**
-   * Password. Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected.
+   * Password (stored in the Terraform state; prefer `password_wo`). Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected. Exactly one of `password` and `password_wo`.
    *
    * Sensitive: Terraform hides the value in its output.
    * Must be at least 4 characters long.
    */
-  readonly password: string;
+  readonly password?: string;
+
+  /**
+   * Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes.
+   *
+   * Write-only (Terraform >= 1.11): never stored in the plan or the state.
+   * Must be at least 4 characters long.
+   */
+  readonly passwordWo?: string;
+
+  /** Any value; change it to set `password_wo` again (a write-only value itself is never compared). */
+  readonly passwordWoVersion?: string;
 
   /**
    * Whether the user is a Grafana server admin.
@@ -60,6 +71,8 @@ export class User extends BiAccessResource {
       login: 'login',
       name: 'name',
       password: 'password',
+      passwordWo: 'password_wo',
+      passwordWoVersion: 'password_wo_version',
       isAdmin: 'is_admin',
     });
   }
@@ -89,9 +102,19 @@ export class User extends BiAccessResource {
     return this.getStringAttribute('name');
   }
 
-  /** Password. Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected. */
+  /** Password (stored in the Terraform state; prefer `password_wo`). Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected. Exactly one of `password` and `password_wo`. */
   get password(): string {
     return this.getStringAttribute('password');
+  }
+
+  /** Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes. */
+  get passwordWo(): string {
+    return this.getStringAttribute('password_wo');
+  }
+
+  /** Any value; change it to set `password_wo` again (a write-only value itself is never compared). */
+  get passwordWoVersion(): string {
+    return this.getStringAttribute('password_wo_version');
   }
 
   /** Whether the user is a Grafana server admin. */

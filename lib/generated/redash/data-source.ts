@@ -18,11 +18,21 @@ export interface DataSourceConfig extends TerraformMetaArguments {
   readonly type: string;
 
   /**
-   * Connection options as strings, e.g. `{ host = "db", port = "5432", dbname = "prod", user = "redash", password = "…" }`; each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent.
+   * Connection options as strings, e.g. `{ host = "db", port = "5432", dbname = "prod", user = "redash", password = "…" }`; each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent. Values here are stored in the Terraform state: give secrets in `secret_options_wo` instead.
    *
    * Sensitive: Terraform hides the value in its output.
    */
   readonly options: { [key: string]: string };
+
+  /**
+   * More options, write-only (Terraform >= 1.11): never stored in the plan or the state, e.g. `{ password = var.db_password }`. Sent with `options` when the data source is created, and again whenever `secret_options_wo_version` changes (Redash keeps them otherwise).
+   *
+   * Write-only (Terraform >= 1.11): never stored in the plan or the state.
+   */
+  readonly secretOptionsWo?: { [key: string]: string };
+
+  /** Any value; change it to send `secret_options_wo` again (a write-only value itself is never compared). */
+  readonly secretOptionsWoVersion?: string;
 }
 
 /**
@@ -39,6 +49,8 @@ export class DataSource extends BiAccessResource {
       name: 'name',
       type: 'type',
       options: 'options',
+      secretOptionsWo: 'secret_options_wo',
+      secretOptionsWoVersion: 'secret_options_wo_version',
     });
   }
 
@@ -57,8 +69,18 @@ export class DataSource extends BiAccessResource {
     return this.getStringAttribute('type');
   }
 
-  /** Connection options as strings, e.g. `{ host = "db", port = "5432", dbname = "prod", user = "redash", password = "…" }`; each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent. */
+  /** Connection options as strings, e.g. `{ host = "db", port = "5432", dbname = "prod", user = "redash", password = "…" }`; each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent. Values here are stored in the Terraform state: give secrets in `secret_options_wo` instead. */
   get options(): { [key: string]: string } {
     return this.getStringMapAttribute('options');
+  }
+
+  /** More options, write-only (Terraform >= 1.11): never stored in the plan or the state, e.g. `{ password = var.db_password }`. Sent with `options` when the data source is created, and again whenever `secret_options_wo_version` changes (Redash keeps them otherwise). */
+  get secretOptionsWo(): { [key: string]: string } {
+    return this.getStringMapAttribute('secret_options_wo');
+  }
+
+  /** Any value; change it to send `secret_options_wo` again (a write-only value itself is never compared). */
+  get secretOptionsWoVersion(): string {
+    return this.getStringAttribute('secret_options_wo_version');
   }
 }

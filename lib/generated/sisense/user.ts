@@ -44,12 +44,23 @@ export interface UserConfig extends TerraformMetaArguments {
   readonly role?: string;
 
   /**
-   * Password (a user without one is inactive until invited). Sisense never returns it: a change outside Terraform is not detected.
+   * Password (a user without one is inactive until invited), stored in the Terraform state: prefer `password_wo`. Sisense never returns it: a change outside Terraform is not detected.
    *
    * Sensitive: Terraform hides the value in its output.
    * Must be a non-empty string.
    */
   readonly password?: string;
+
+  /**
+   * Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes.
+   *
+   * Write-only (Terraform >= 1.11): never stored in the plan or the state.
+   * Must be a non-empty string.
+   */
+  readonly passwordWo?: string;
+
+  /** Any value; change it to set `password_wo` again (a write-only value itself is never compared). */
+  readonly passwordWoVersion?: string;
 }
 
 /**
@@ -69,6 +80,8 @@ export class User extends BiAccessResource {
       lastName: 'last_name',
       role: 'role',
       password: 'password',
+      passwordWo: 'password_wo',
+      passwordWoVersion: 'password_wo_version',
     });
   }
 
@@ -102,9 +115,19 @@ export class User extends BiAccessResource {
     return this.getStringAttribute('role');
   }
 
-  /** Password (a user without one is inactive until invited). Sisense never returns it: a change outside Terraform is not detected. */
+  /** Password (a user without one is inactive until invited), stored in the Terraform state: prefer `password_wo`. Sisense never returns it: a change outside Terraform is not detected. */
   get password(): string {
     return this.getStringAttribute('password');
+  }
+
+  /** Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes. */
+  get passwordWo(): string {
+    return this.getStringAttribute('password_wo');
+  }
+
+  /** Any value; change it to set `password_wo` again (a write-only value itself is never compared). */
+  get passwordWoVersion(): string {
+    return this.getStringAttribute('password_wo_version');
   }
 
   /** Whether the user can log in (false until a password is set or the invitation is accepted). */

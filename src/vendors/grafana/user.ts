@@ -1,7 +1,7 @@
 // biaccess_grafana_user: a global Grafana user (server-admin API, basic auth only).
 import { AttributeError, known, type Attributes, type ResourceDefinition } from '../../framework/definitions';
 import { isVendorStatus, vendorMessageOf } from '../../framework/http';
-import { emailAddress, minLength } from '../../framework/validators';
+import { emailAddress, exactlyOneOf, minLength } from '../../framework/validators';
 import type { CtyValue } from '../../protocol/values';
 import { grafanaId, type GrafanaApi } from './client';
 
@@ -13,6 +13,8 @@ interface UserModel {
   login: string | null;
   name: CtyValue;
   password: string | null;
+  password_wo: string | null;
+  password_wo_version: string | null;
   is_admin: boolean;
 }
 
@@ -29,10 +31,23 @@ const attributes: Attributes = {
   name: { type: 'string', optional: true, computed: true, validators: [minLength(1)], description: "Display name. When unset Grafana's value is kept (Grafana cannot clear a name)." },
   password: {
     type: 'string',
-    required: true,
+    optional: true,
     sensitive: true,
     validators: [minLength(4)],
-    description: 'Password. Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected.',
+    description:
+      'Password (stored in the Terraform state; prefer `password_wo`). Grafana never returns it: a change is applied through the admin password endpoint, and a change made outside Terraform is not detected. Exactly one of `password` and `password_wo`.',
+  },
+  password_wo: {
+    type: 'string',
+    optional: true,
+    writeOnly: true,
+    validators: [minLength(4)],
+    description: 'Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes.',
+  },
+  password_wo_version: {
+    type: 'string',
+    optional: true,
+    description: 'Any value; change it to set `password_wo` again (a write-only value itself is never compared).',
   },
   is_admin: { type: 'bool', default: false, description: 'Whether the user is a Grafana server admin.' },
 };
@@ -46,6 +61,7 @@ export const user: ResourceDefinition<UserModel, GrafanaApi> = {
   typeName: 'biaccess_grafana_user',
   description: 'A Grafana user (global, across orgs). Needs basic auth of a Grafana server admin.',
   attributes,
+  rules: [exactlyOneOf(['password', 'password_wo'])],
   import: {
     format: 'id | login | email',
     async parse(id, { client, typeName }) {
@@ -83,7 +99,7 @@ export const user: ResourceDefinition<UserModel, GrafanaApi> = {
     }
     let id: number;
     try {
-      id = await client.createUser({ name, email, login, password: planned.password ?? '' });
+      id = await client.createUser({ name, email, login, password: planned.password ?? planned.password_wo ?? '' });
     } catch (error) {
       if (isVendorStatus(error, 412)) {
         throw new AttributeError('login', `Grafana refused the user: ${vendorMessageOf(error)}. Import the existing user instead: ${importCommand(login)}`);
@@ -145,6 +161,10 @@ export const user: ResourceDefinition<UserModel, GrafanaApi> = {
       if (planned.password !== prior.password && planned.password !== null) {
         await client.setPassword(id, planned.password);
         recordPartial({ password: planned.password });
+      }
+      if (planned.password_wo != null && (planned.password_wo_version !== prior.password_wo_version || prior.password != null)) {
+        await client.setPassword(id, planned.password_wo);
+        recordPartial({ password: null, password_wo_version: planned.password_wo_version });
       }
       if (planned.is_admin !== prior.is_admin) await client.setServerAdmin(id, planned.is_admin);
     } catch (error) {

@@ -9,6 +9,8 @@ export interface DataSourceModel {
   name: string;
   type: string;
   options: Record<string, string>;
+  secret_options_wo: Record<string, string> | null;
+  secret_options_wo_version: string | null;
 }
 
 export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
@@ -27,19 +29,32 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
       sensitive: true,
       description:
         'Connection options as strings, e.g. `{ host = "db", port = "5432", dbname = "prod", user = "redash", password = "…" }`; ' +
-        'each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent.',
+        'each value is converted to the type the runner declares (number, boolean, JSON for lists and objects) before it is sent. ' +
+        'Values here are stored in the Terraform state: give secrets in `secret_options_wo` instead.',
     },
+    secret_options_wo: {
+      type: ['map', 'string'],
+      optional: true,
+      writeOnly: true,
+      description:
+        'More options, write-only (Terraform >= 1.11): never stored in the plan or the state, e.g. `{ password = var.db_password }`. ' +
+        'Sent with `options` when the data source is created, and again whenever `secret_options_wo_version` changes (Redash keeps them otherwise).',
+    },
+    secret_options_wo_version: { type: 'string', optional: true, description: 'Any value; change it to send `secret_options_wo` again (a write-only value itself is never compared).' },
   },
   import: {
     format: 'id',
     parse: (id) => ({ id: String(importedId(id, 'data source')) }),
   },
 
-  async plan({ client, importCommand }, { prior, planned }) {
+  async plan({ client, importCommand }, { prior, planned, config }) {
     if (!planned) return;
     // Type and options are checked now, naming the attribute, before anything else is applied.
     const type = known(planned.type);
-    const options = known(planned.options);
+    const plannedOptions = known(planned.options);
+    // Write-only options are null in the plan: the configuration has them.
+    const secrets = known(config?.secret_options_wo ?? null);
+    const options = plannedOptions === undefined || (config?.secret_options_wo != null && secrets === undefined) ? undefined : { ...plannedOptions, ...(secrets ?? {}) };
     if (type !== undefined) {
       const runner = await runnerFor(client, type);
       if (options !== undefined && Object.values(options).every((value) => known(value) !== undefined)) typedOptions(runner, options);
@@ -50,11 +65,11 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
 
   async create({ client, importCommand }, planned) {
     const runner = await runnerFor(client, planned.type);
-    const options = typedOptions(runner, planned.options);
+    const options = typedOptions(runner, { ...planned.options, ...(planned.secret_options_wo ?? {}) });
     return client.withDataSourceNameLock(planned.name, async () => {
       await assertNameFree(client, planned.name, importCommand);
       const created = await mapWriteErrors(planned.type, () => client.createDataSource({ name: planned.name, type: planned.type, options }));
-      return { id: String(created.id), name: created.name, type: created.type, options: planned.options };
+      return { ...planned, id: String(created.id), name: created.name, type: created.type, options: planned.options };
     });
   },
 
@@ -62,18 +77,21 @@ export const dataSource: ResourceDefinition<DataSourceModel, RedashApi> = {
     const found = await client.getDataSource(parseId(current.id, 'id'));
     if (!found) return null;
     const runner = (await client.dataSourceTypes()).find((candidate) => candidate.type === found.type);
-    return { id: String(found.id), name: found.name, type: found.type, options: optionsAsStrings(runner, found.options ?? {}, current.options ?? {}) };
+    return { ...current, id: String(found.id), name: found.name, type: found.type, options: optionsAsStrings(runner, found.options ?? {}, current.options ?? {}) };
   },
 
   async update({ client, importCommand }, prior, planned) {
     const id = parseId(prior.id, 'id');
     const runner = await runnerFor(client, planned.type);
-    const options = typedOptions(runner, planned.options);
+    // The configuration always holds the write-only options: sending them again keeps them as they are.
+    const options = typedOptions(runner, { ...planned.options, ...(planned.secret_options_wo ?? {}) });
+    // A secret given in neither goes as Redash's placeholder, which keeps the stored value.
+    for (const key of runner.configuration_schema?.secret ?? []) if (!(key in options)) options[key] = MASKED_SECRET;
     return client.withDataSourceNameLock(planned.name, async () => {
       if (planned.name !== prior.name) await assertNameFree(client, planned.name, importCommand, id);
       // Every option is sent, secrets in clear: Redash replaces the whole set with what it gets.
       const updated = await mapWriteErrors(planned.type, () => client.updateDataSource(id, { name: planned.name, type: planned.type, options }));
-      return { id: String(updated.id), name: updated.name, type: updated.type, options: planned.options };
+      return { ...planned, id: String(updated.id), name: updated.name, type: updated.type, options: planned.options };
     });
   },
 

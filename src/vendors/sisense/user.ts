@@ -2,7 +2,7 @@
 // biaccess_sisense_group_member resources: an update never sends `groups` (it would replace them).
 import { AttributeError, ImportIdError, known, type ResourceDefinition } from '../../framework/definitions';
 import { VendorApiError } from '../../framework/http';
-import { emailAddress, minLength } from '../../framework/validators';
+import { atMostOneOf, emailAddress, minLength } from '../../framework/validators';
 import { SISENSE_ID, type SisenseApi, type SisenseRole, type SisenseUser } from './client';
 
 export interface UserModel {
@@ -13,6 +13,8 @@ export interface UserModel {
   last_name: string | null;
   role: string;
   password: string | null;
+  password_wo: string | null;
+  password_wo_version: string | null;
   active: boolean;
 }
 
@@ -35,9 +37,24 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
         'The user\'s role, by API name (`consumer`, `contributor`, `dataDesigner`, `dataAdmin`, `admin`, `super`) or by the name the UI shows (`Viewer`, `Designer`, …), ignoring case. ' +
         'Kept as written: `Viewer` and `consumer` are the same role and no change.',
     },
-    password: { type: 'string', optional: true, sensitive: true, validators: [minLength(1)], description: 'Password (a user without one is inactive until invited). Sisense never returns it: a change outside Terraform is not detected.' },
+    password: {
+      type: 'string',
+      optional: true,
+      sensitive: true,
+      validators: [minLength(1)],
+      description: 'Password (a user without one is inactive until invited), stored in the Terraform state: prefer `password_wo`. Sisense never returns it: a change outside Terraform is not detected.',
+    },
+    password_wo: {
+      type: 'string',
+      optional: true,
+      writeOnly: true,
+      validators: [minLength(1)],
+      description: 'Password, write-only (Terraform >= 1.11): never stored in the plan or the state. Used to create the user, and set again whenever `password_wo_version` changes.',
+    },
+    password_wo_version: { type: 'string', optional: true, description: 'Any value; change it to set `password_wo` again (a write-only value itself is never compared).' },
     active: { type: 'bool', computed: true, recomputed: true, description: 'Whether the user can log in (false until a password is set or the invitation is accepted).' },
   },
+  rules: [atMostOneOf(['password', 'password_wo'])],
   import: {
     format: 'id | email',
     async parse(id, { client }) {
@@ -72,7 +89,7 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
         firstName: planned.first_name ?? undefined,
         lastName: planned.last_name ?? undefined,
         roleId: role._id,
-        password: planned.password ?? undefined,
+        password: planned.password ?? planned.password_wo ?? undefined,
       }),
     );
     return toModel(created, planned, role);
@@ -95,6 +112,7 @@ export const user: ResourceDefinition<UserModel, SisenseApi> = {
       changes.roleId = role._id;
     }
     if (planned.password !== null && planned.password !== prior.password) changes.password = planned.password;
+    if (planned.password_wo != null && (planned.password_wo_version !== prior.password_wo_version || prior.password != null)) changes.password = planned.password_wo;
     const updated = Object.keys(changes).length > 0 ? await mapTakenErrors(client, planned.email, importCommand, () => client.updateUser(prior.id, changes)) : await client.getUser(prior.id, { fresh: true });
     if (!updated) throw new Error(`Sisense user ${prior.id} was deleted during the update; apply again to create it.`);
     return { ...toModel(updated, planned, role ?? (await client.roleById(updated.roleId))), id: prior.id };
@@ -154,6 +172,8 @@ function toModel(found: SisenseUser, known: Partial<UserModel>, role: SisenseRol
     last_name: emptyAsNull(found.lastName),
     role: sameRole ? (written as string) : (role?.name ?? found.roleId),
     password: known.password ?? null, // never returned
+    password_wo: null,
+    password_wo_version: known.password_wo_version ?? null,
     active: found.active === true,
   };
 }

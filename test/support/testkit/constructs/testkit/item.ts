@@ -17,7 +17,7 @@ export interface ItemConfig extends TerraformMetaArguments {
    * Changing this replaces the object.
    * Must be one of "basic", "premium".
    */
-  readonly kind?: string;
+  readonly kind?: 'basic' | 'premium';
 
   /**
    * Size; changes in place.
