@@ -11,8 +11,8 @@ export interface BiAccessProviderProps extends BiAccessProviderConfig {
   /** Name of this provider configuration when a stack uses several (`provider = biaccess.<alias>`). */
   readonly alias?: string;
   /**
-   * Path of a provider entry script, for development builds and tests; default the installed
-   * package's `dist/src/cli/provider-main.js`.
+   * Path of a provider entry script to run where it is, for development builds and tests. Default:
+   * the package's provider bundle, copied into the stack's plugin folder (it needs only Node there).
    */
   readonly pluginEntry?: string;
 }

@@ -1,10 +1,9 @@
 // The `bi-access` command line: installing the provider, regenerating the constructs, running
 // emulators, and operating access (drift, audit, adopt; their logic lives in src/ops).
 // A command is one entry in `commands`; its options are parsed with node:util's parseArgs.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_PROVIDER_ENTRY, installProvider, terraformPlatform } from '../install';
+import { installProvider, terraformPlatform } from '../install';
 import { PACKAGE_ROOT, PROVIDER_TYPE, PROVIDER_VERSION } from '../provider-identity';
 
 export interface CliOutput {
@@ -48,9 +47,6 @@ const commands: Record<string, Command> = {
       const installed = installProvider({ workingDir });
       output.stdout(`Installed ${PROVIDER_TYPE} ${PROVIDER_VERSION} (${terraformPlatform()}) at ${installed.executable}\n`);
       if (installed.lockFile) output.stdout(`Wrote the lock entry (${installed.hash}) to ${installed.lockFile}\n`);
-      if (!existsSync(DEFAULT_PROVIDER_ENTRY)) {
-        output.stderr(`warning: ${DEFAULT_PROVIDER_ENTRY} does not exist yet; build the package (npm run build) before running Terraform\n`);
-      }
       return 0;
     },
   },
@@ -222,6 +218,14 @@ password Grafana never returns.
     summary: 'Show this help.',
     run(_args, output) {
       output.stdout(usage());
+      return 0;
+    },
+  },
+  '--version': {
+    synopsis: '',
+    summary: "Print bi-access's version (the provider's version, as Terraform sees it).",
+    run(_args, output) {
+      output.stdout(`bi-access ${PROVIDER_VERSION}\n`);
       return 0;
     },
   },

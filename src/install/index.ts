@@ -1,7 +1,9 @@
 // Installing the biaccess provider where Terraform finds it without a registry.
 export {
   DEFAULT_PROVIDER_ENTRY,
+  INSTALLED_BUNDLE_NAME,
   PROVIDER_ADDRESS,
+  bundleWrapperScript,
   installProvider,
   providerWrapperScript,
   terraformPlatform,

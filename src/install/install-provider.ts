@@ -1,5 +1,5 @@
 // Installing the provider without a registry: Terraform's implied local mirror plus a lock entry.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -20,13 +20,19 @@ export interface InstallOptions {
   workingDir?: string;
   /** Plugins folder to install into; default `<workingDir>/terraform.d/plugins`, else `~/.terraform.d/plugins`. */
   pluginsDir?: string;
-  /** Provider entry script the executable runs; default the package's `dist/src/cli/provider-main.js`. */
+  /**
+   * A provider entry script for the executable to run where it is (development builds, tests).
+   * Default: the package's provider bundle, copied next to the executable, so the installation
+   * needs nothing but Node (the package may then move or go).
+   */
   entry?: string;
 }
 
 export interface InstallResult {
   /** The installed `terraform-provider-biaccess_v<version>` wrapper. */
   executable: string;
+  /** The copy of the provider bundle the wrapper runs (absent with `entry`). */
+  bundle?: string;
   /** Terraform's `h1:` hash of the package folder holding it. */
   hash: string;
   /** The lock file written (only with `workingDir`). */
@@ -36,14 +42,20 @@ export interface InstallResult {
 /** Fully qualified provider address, as lock files name it. */
 export const PROVIDER_ADDRESS = `${PROVIDER_HOST}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
 
-export const DEFAULT_PROVIDER_ENTRY = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'provider-main.js');
+/** The provider bundled with its dependencies and protocol definitions (built by `npm run build`). */
+export const DEFAULT_PROVIDER_ENTRY = join(PACKAGE_ROOT, 'dist', 'bundle', 'terraform-provider-biaccess.js');
 
 const EXECUTABLE_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
+/**
+ * The bundle's name next to the executable. It must not start with `terraform-provider-`:
+ * terraform init takes the first file of the folder with that prefix as the executable.
+ */
+export const INSTALLED_BUNDLE_NAME = `${PROVIDER_TYPE}-provider.js`;
 
 /**
- * Installs the provider where `terraform init` finds it offline. The executable is a tiny shell
- * wrapper that execs this Node with the entry script, so its content (and so the lock hash) only
- * changes when the Node binary or the entry path does; it is rewritten only when it changed.
+ * Installs the provider where `terraform init` finds it offline: a tiny shell wrapper that execs
+ * this Node with the provider bundle copied beside it (or with `entry`). The lock hash covers both
+ * files, so it changes only when the Node binary or the bundle does; unchanged files are left alone.
  */
 export function installProvider(options: InstallOptions = {}): InstallResult {
   const workingDir = options.workingDir === undefined ? undefined : resolve(options.workingDir);
@@ -53,16 +65,27 @@ export function installProvider(options: InstallOptions = {}): InstallResult {
   );
   const packageDir = join(pluginsDir, PROVIDER_HOST, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, terraformPlatform());
   const executable = join(packageDir, EXECUTABLE_NAME);
-  writeFileIfChanged(executable, providerWrapperScript(resolve(options.entry ?? DEFAULT_PROVIDER_ENTRY)), 0o755);
+  const bundle = join(packageDir, INSTALLED_BUNDLE_NAME);
+  if (options.entry === undefined) {
+    if (!existsSync(DEFAULT_PROVIDER_ENTRY)) {
+      throw new Error(`the provider bundle ${DEFAULT_PROVIDER_ENTRY} does not exist: build the package first (npm run build)`);
+    }
+    writeFileIfChanged(bundle, readFileSync(DEFAULT_PROVIDER_ENTRY), 0o644);
+    writeFileIfChanged(executable, bundleWrapperScript(), 0o755);
+  } else {
+    rmSync(bundle, { force: true }); // left by an earlier install; it would count in the hash
+    writeFileIfChanged(executable, providerWrapperScript(resolve(options.entry)), 0o755);
+  }
+  const installedBundle = options.entry === undefined ? { bundle } : {};
 
   const hash = packageHashV1(packageDir);
-  if (!workingDir) return { executable, hash };
+  if (!workingDir) return { executable, ...installedBundle, hash };
 
   const lockFile = join(workingDir, '.terraform.lock.hcl');
   const existing = existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : undefined;
   const lockEntry = { address: PROVIDER_ADDRESS, version: PROVIDER_VERSION, constraints: PROVIDER_VERSION, hashes: [hash] };
   writeFileIfChanged(lockFile, mergeProviderLock(existing, lockEntry), 0o644);
-  return { executable, hash, lockFile };
+  return { executable, ...installedBundle, hash, lockFile };
 }
 
 /** `<os>_<arch>` as Terraform names this machine's platform, e.g. `linux_amd64`. */
@@ -79,13 +102,21 @@ export function providerWrapperScript(entry: string, node: string = process.exec
   return `#!/bin/sh\nexec ${shellDoubleQuoted(node)} ${shellDoubleQuoted(entry)} "$@"\n`;
 }
 
+/**
+ * The installed executable when the bundle is beside it. Terraform runs it by a path (through the
+ * folder it links or copies into .terraform/providers), so `${0%/*}` is that folder.
+ */
+export function bundleWrapperScript(node: string = process.execPath): string {
+  return `#!/bin/sh\nexec ${shellDoubleQuoted(node)} "\${0%/*}/${INSTALLED_BUNDLE_NAME}" "$@"\n`;
+}
+
 function shellDoubleQuoted(text: string): string {
   return `"${text.replace(/[\\"$`]/g, '\\$&')}"`;
 }
 
 /** Leaves an unchanged file alone (content, hash and mtime stay stable); replaces atomically otherwise. */
-function writeFileIfChanged(path: string, content: string, mode: number): void {
-  if (existsSync(path) && readFileSync(path, 'utf8') === content) {
+function writeFileIfChanged(path: string, content: string | Buffer, mode: number): void {
+  if (existsSync(path) && readFileSync(path).equals(Buffer.from(content))) {
     if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
     return;
   }

@@ -39,11 +39,11 @@ export function checkHandshakeEnvironment(env: NodeJS.ProcessEnv): { clientCerti
   return { clientCertificatePem };
 }
 
-const PROTO_DIR = join(__dirname, '..', '..', '..', 'src', 'protocol', 'proto');
-
 function loadServices() {
   const options: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
-  const definition = protoLoader.loadSync([join(PROTO_DIR, 'tfplugin6.proto'), join(PROTO_DIR, 'grpc_controller.proto')], options);
+  // src/protocol/proto/*.proto as protobufjs JSON, written by the build (parsed with keepCase: true
+  // too): the bundled provider carries it inline, and no .proto is parsed at start-up.
+  const definition = protoLoader.fromJSON(require('./protocol-descriptor.json'), options);
   const loaded = grpc.loadPackageDefinition(definition) as any;
   return {
     provider: loaded.tfplugin6.Provider.service as grpc.ServiceDefinition,

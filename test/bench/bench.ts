@@ -3,10 +3,13 @@
 //   2. terraform apply (create N) and a no-op plan with refresh over N objects, biaccess versus
 //      Terraform's built-in terraform_data (the floor: same core work, no provider process).
 // Informational, not a test: it exits 0 whether or not the targets are met, 1 only on errors.
+// Options (after `npm run bench --`): --handshake-only skips 2; --handshake-runs N (default 9);
+// --compare ENTRY adds another provider entry (e.g. an older build's) to the interleaved starts.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { providerBlock, run, TerraformWorkspace } from '../support/terraform';
 import { TESTKIT_API_KEY, TestkitEmulator } from '../support/testkit/emulator';
 import {
@@ -21,7 +24,10 @@ import {
 } from './provider-processes';
 import { snapshotBuild, type BuildSnapshot } from './build-snapshot';
 
-const HANDSHAKE_RUNS = 9;
+const options = parseArgs({
+  options: { 'handshake-only': { type: 'boolean' }, 'handshake-runs': { type: 'string' }, compare: { type: 'string' } },
+}).values;
+const HANDSHAKE_RUNS = Number(options['handshake-runs'] ?? 9);
 const RESOURCE_COUNTS = [100, 1000];
 const PLAN_RUNS = 5;
 /** In the command line of the providers terraform starts here (the testkit build's entry file). */
@@ -76,6 +82,7 @@ async function measure(build: BuildSnapshot): Promise<void> {
   section('Provider time to handshake (spawn → handshake line on stdout)');
   const handshakes = await measureHandshakes(build);
   printHandshakes(handshakes);
+  if (options['handshake-only']) return;
 
   section('Terraform wall times (default parallelism 10; terraform init done before timing)');
   const emulator = new TestkitEmulator();
@@ -160,7 +167,9 @@ interface HandshakeMeasurements {
 async function measureHandshakes(build: BuildSnapshot): Promise<HandshakeMeasurements> {
   const entries: EntryHandshakes[] = [
     { label: 'testkit build (TESTKIT_PROVIDER_ENTRY)', entry: build.testkitEntry, samples: [] },
-    { label: 'production (bin/terraform-provider-biaccess)', entry: build.productionEntry, samples: [] },
+    { label: 'production, bundled (bin/terraform-provider-biaccess)', entry: build.productionEntry, samples: [] },
+    { label: 'production, unbundled (dist/src/cli/provider-main.js)', entry: build.unbundledEntry, samples: [] },
+    ...(options.compare ? [{ label: `compared (${options.compare})`, entry: resolve(options.compare), samples: [] }] : []),
   ];
   const env = handshakeEnvironment();
   const startedAt = performance.now();

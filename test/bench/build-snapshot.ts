@@ -2,7 +2,7 @@
 // `tsc` at any moment, which rewrites dist/ file by file; a provider started mid-rewrite fails its
 // handshake ("Failed to read any lines from plugin's stdout"). Copying a quiet dist/ once makes
 // every provider process of the run load the same complete build.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/provider-identity';
@@ -17,14 +17,16 @@ export interface BuildSnapshot {
   builtAt: Date;
   /** The provider with the test vendor (as TESTKIT_PROVIDER_ENTRY, inside the copy). */
   testkitEntry: string;
-  /** The production executable script (bin/terraform-provider-biaccess, inside the copy). */
+  /** The production executable script (bin/terraform-provider-biaccess, inside the copy): the bundle. */
   productionEntry: string;
+  /** The same provider unbundled (dist/src/cli/provider-main.js, inside the copy). */
+  unbundledEntry: string;
   remove(): void;
 }
 
 /**
- * Copies what the provider loads at run time: dist/, the .proto files (read from src/ by the
- * server), bin/ and package.json (read for the version); node_modules is linked, not copied.
+ * Copies what the provider loads at run time: dist/, bin/ and package.json (read for the version
+ * by the unbundled build); node_modules is linked, not copied.
  */
 export async function snapshotBuild(packageRoot: string = PACKAGE_ROOT): Promise<BuildSnapshot> {
   const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
@@ -35,8 +37,6 @@ export async function snapshotBuild(packageRoot: string = PACKAGE_ROOT): Promise
     if (quietFor >= QUIET_MS) {
       const root = mkdtempSync(join(tmpdir(), 'biaccess-bench-build-'));
       cpSync(dist, join(root, 'dist'), { recursive: true });
-      mkdirSync(join(root, 'src', 'protocol'), { recursive: true });
-      cpSync(join(packageRoot, 'src', 'protocol', 'proto'), join(root, 'src', 'protocol', 'proto'), { recursive: true });
       cpSync(join(packageRoot, 'bin'), join(root, 'bin'), { recursive: true });
       cpSync(join(packageRoot, 'package.json'), join(root, 'package.json'));
       symlinkSync(join(packageRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
@@ -47,6 +47,7 @@ export async function snapshotBuild(packageRoot: string = PACKAGE_ROOT): Promise
           builtAt: new Date(lastChange),
           testkitEntry: join(root, 'dist', 'test', 'support', 'testkit', 'provider-main.js'),
           productionEntry: join(root, 'bin', 'terraform-provider-biaccess'),
+          unbundledEntry: join(root, 'dist', 'src', 'cli', 'provider-main.js'),
           remove: () => rmSync(root, { recursive: true, force: true }),
         };
       }

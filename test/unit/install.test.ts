@@ -1,12 +1,14 @@
 // Installing the provider without a registry, checked against real `terraform init`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliOutput } from '../../src/cli/bi-access';
 import {
+  bundleWrapperScript,
   DEFAULT_PROVIDER_ENTRY,
+  INSTALLED_BUNDLE_NAME,
   installProvider,
   mergeProviderLock,
   packageHashV1,
@@ -53,10 +55,14 @@ describe('installProvider', () => {
     writeFileSync(join(dir, 'main.tf'), REQUIRED_PROVIDERS);
     const installed = installProvider({ workingDir: dir });
 
-    const executable = join(packageFolder(join(dir, 'terraform.d', 'plugins')), `terraform-provider-biaccess_v${PROVIDER_VERSION}`);
-    expect(installed).toEqual({ executable, hash: expect.stringMatching(/^h1:[A-Za-z0-9+/]{43}=$/), lockFile: join(dir, '.terraform.lock.hcl') });
-    expect(readFileSync(executable, 'utf8')).toBe(`#!/bin/sh\nexec "${process.execPath}" "${DEFAULT_PROVIDER_ENTRY}" "$@"\n`);
+    const folder = packageFolder(join(dir, 'terraform.d', 'plugins'));
+    const executable = join(folder, `terraform-provider-biaccess_v${PROVIDER_VERSION}`);
+    const bundle = join(folder, 'biaccess-provider.js');
+    expect(installed).toEqual({ executable, bundle, hash: expect.stringMatching(/^h1:[A-Za-z0-9+/]{43}=$/), lockFile: join(dir, '.terraform.lock.hcl') });
+    // The wrapper runs the bundle beside it, whatever the folder is called or wherever it moves.
+    expect(readFileSync(executable, 'utf8')).toBe(`#!/bin/sh\nexec "${process.execPath}" "\${0%/*}/biaccess-provider.js" "$@"\n`);
     expect(statSync(executable).mode & 0o777).toBe(0o755);
+    expect(readFileSync(bundle).equals(readFileSync(DEFAULT_PROVIDER_ENTRY))).toBe(true);
     const lockFile = readFileSync(installed.lockFile!, 'utf8');
     expect(lockFile).toBe(
       [
@@ -107,6 +113,8 @@ describe('installProvider', () => {
     const first = installProvider({ workingDir: dir });
     const second = installProvider({ workingDir: dir, entry: join(dir, 'build', 'provider-main.js') });
     expect(readFileSync(second.executable, 'utf8')).toContain(`"${join(dir, 'build', 'provider-main.js')}"`);
+    expect(second.bundle).toBeUndefined();
+    expect(existsSync(first.bundle!)).toBe(false); // the earlier bundle would count in the hash
     expect(second.hash).not.toBe(first.hash);
     expect(second.hash).toBe(packageHashV1(packageFolder(join(dir, 'terraform.d', 'plugins'))));
     const lockFile = readFileSync(second.lockFile!, 'utf8');
@@ -173,6 +181,12 @@ describe('pieces of the installation', () => {
     expect(() => terraformPlatform('win32', 'x64')).toThrow(/not supported on win32/);
   });
 
+  test('the installed bundle is named so that terraform never takes it for the executable', () => {
+    // terraform init takes the first file named terraform-provider-* in the folder as the plugin.
+    expect(INSTALLED_BUNDLE_NAME.startsWith('terraform-provider-')).toBe(false);
+    expect(bundleWrapperScript('/opt/node "20"/bin/node')).toBe(`#!/bin/sh\nexec "/opt/node \\"20\\"/bin/node" "\${0%/*}/${INSTALLED_BUNDLE_NAME}" "$@"\n`);
+  });
+
   test('the wrapper quotes paths for sh', () => {
     expect(providerWrapperScript('/a b/main.js', '/usr/bin/node')).toBe('#!/bin/sh\nexec "/usr/bin/node" "/a b/main.js" "$@"\n');
     expect(providerWrapperScript('/x/$HOME/"q"/`c`\\.js', '/n')).toBe('#!/bin/sh\nexec "/n" "/x/\\$HOME/\\"q\\"/\\`c\\`\\\\.js" "$@"\n');
@@ -203,6 +217,12 @@ describe('bi-access command line', () => {
     const executable = join(packageFolder(join(dir, 'terraform.d', 'plugins')), `terraform-provider-biaccess_v${PROVIDER_VERSION}`);
     expect(output.out).toContain(`at ${executable}\n`);
     expect(output.out).toMatch(new RegExp(`Wrote the lock entry \\(h1:\\S+\\) to ${join(dir, '.terraform.lock.hcl')}`));
+  });
+
+  test('--version prints the version', async () => {
+    const output = capture();
+    expect(await main(['--version'], output)).toBe(0);
+    expect(output.out).toBe(`bi-access ${PROVIDER_VERSION}\n`);
   });
 
   test('help prints the usage; unknown commands and options exit 2 with the usage on stderr', async () => {
