@@ -34,7 +34,8 @@ test('the first run deploys the access policy to Redash, Grafana, Sisense and Pe
   // Grafana: the teams and their members, their folder and data source permissions.
   expect(listed('team Analysts:', ',')).toEqual(['alice@example.com', 'bob@example.com']);
   expect(listed('team Engineers:', ',')).toEqual(['carol@example.com', 'dave@example.com']);
-  expect(line('folder "On-call":')).toContain('team Analysts: View, team Engineers: Edit');
+  expect(line('folder "On-call":')).toContain('team Analysts: View');
+  expect(line('folder "On-call":')).toContain('team Engineers: Edit');
   expect(output).toContain('data source warehouse: team Engineers: Query');
   // Sisense: the dashboard shared with the Analysts and republished, its data model shared too.
   expect(output).toContain('dashboard "Sales Overview" owned by dana.designer@example.com shared with group Analysts (view) (published)');
@@ -75,10 +76,11 @@ test('without terraform on PATH, npm start says so in one line instead of failin
 
 test("the example app compiles before it synthesizes, so an edit to main.ts is never silently ignored", async () => {
   const { app } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'cdktf.json'), 'utf8')) as { app: string };
-  const before = statSync(join(PACKAGE_ROOT, 'dist', 'main.js')).mtimeMs;
+  const compiled = join(PACKAGE_ROOT, '.build-app', 'main.js');
+  const before = existsSync(compiled) ? statSync(compiled).mtimeMs : 0;
   const outdir = join(demoDir, 'synth-check');
   const result = await run('sh', ['-c', app], { cwd: PACKAGE_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir } });
   expect(result.code).toBe(0);
-  expect(statSync(join(PACKAGE_ROOT, 'dist', 'main.js')).mtimeMs).toBeGreaterThan(before);
+  expect(statSync(compiled).mtimeMs).toBeGreaterThan(before);
   expect(existsSync(join(outdir, 'stacks', 'bi-access', 'cdk.tf.json'))).toBe(true);
 });
