@@ -7,6 +7,8 @@
 //   3. esbuild bundles the provider and the bi-access command line into dist/bundle/, one file
 //      each with every dependency inside: the installed provider is that one file next to its
 //      executable, and the package needs no runtime dependencies;
+//      The bench and its profile use a bundle of the test provider (the real vendors plus the
+//      test vendor, dist/test/bundle/), with an external source map that maps samples back;
 //   4. dist/lib-cdktn/ is dist/lib/ importing cdktn instead of cdktf (the entry `bi-access/cdktn`).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -75,6 +77,14 @@ step('bundles', () => {
     });
     if (/[^\x00-\x7f]/.test(readFileSync(join(dist, 'bundle', file), 'latin1'))) throw new Error(`dist/bundle/${file} is not ASCII`);
   }
+  // Built as the production provider is, so the bench measures what users run. The map is not
+  // referenced from the file (Node would not load it anyway without --enable-source-maps).
+  esbuild.buildSync({
+    ...common,
+    stdin: { contents: "require('./dist/test/support/testkit/provider-main.js');", resolveDir: root, sourcefile: 'testkit-provider.js (entry)', loader: 'js' },
+    outfile: join(dist, 'test', 'bundle', 'testkit-provider.js'),
+    sourcemap: 'external',
+  });
 });
 
 step('cdktn flavour', () => {
