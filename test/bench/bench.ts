@@ -10,6 +10,7 @@
 // The providers terraform starts here are the test provider bundled as the production one is.
 // Informational, not a test: it exits 0 whether or not the targets are met, 1 only on errors.
 // Options (after `npm run bench --`): --handshake-only skips 2 and 3; --skip-redash skips 3;
+// --redash-only runs 3 alone;
 // --handshake-runs N (default 9); --plan-runs N (default 5);
 // --compare ENTRY adds another provider entry (e.g. an older build's) to the interleaved starts.
 import { spawn } from 'node:child_process';
@@ -41,6 +42,7 @@ const options = parseArgs({
     'handshake-runs': { type: 'string' },
     'plan-runs': { type: 'string' },
     'skip-redash': { type: 'boolean' },
+    'redash-only': { type: 'boolean' },
     compare: { type: 'string' },
   },
 }).values;
@@ -113,25 +115,29 @@ interface TestkitResults {
 type PlanProfile = ProfileSummary & { wallMs: number };
 
 async function measure(build: BuildSnapshot): Promise<void> {
-  section('Provider time to handshake (spawn → handshake line on stdout)');
-  const handshakes = await measureHandshakes(build);
-  printHandshakes(handshakes);
-  if (options['handshake-only']) {
-    printTargets(handshakes);
-    return;
-  }
+  let handshakes: HandshakeMeasurements | undefined;
+  let testkit: TestkitResults | undefined;
+  if (!options['redash-only']) {
+    section('Provider time to handshake (spawn → handshake line on stdout)');
+    handshakes = await measureHandshakes(build);
+    printHandshakes(handshakes);
+    if (options['handshake-only']) {
+      printTargets(handshakes);
+      return;
+    }
 
-  section('Terraform wall times, test vendor (default parallelism 10; terraform init done before timing)');
-  const testkit = await measureTestkit(build);
-  printTimes(testkit);
-  printProviderUsage(handshakes, testkit.applyUsage, testkit.planUsage);
-  printProfile(testkit.profile);
+    section('Terraform wall times, test vendor (default parallelism 10; terraform init done before timing)');
+    testkit = await measureTestkit(build);
+    printTimes(testkit);
+    printProviderUsage(handshakes, testkit.applyUsage, testkit.planUsage);
+    printProfile(testkit.profile);
+  }
 
   let redash: RedashResults | undefined;
   if (!options['skip-redash']) {
     section(`Redash: ${REDASH_SHAPE.groups} groups, ${REDASH_SHAPE.memberships} memberships, ${REDASH_SHAPE.users} users (Redash emulator)`);
     redash = await measureRedash(build);
-    printRedash(redash, testkit.rows);
+    printRedash(redash, testkit?.rows ?? []);
   }
 
   printTargets(handshakes, testkit, redash);
@@ -525,18 +531,19 @@ function printProviderUsage(handshakes: HandshakeMeasurements, applyUsage: Provi
   describe(`during a ${TARGET_PLAN_COUNT}-resource plan (an extra, untimed run)`, planUsage);
 }
 
-function printTargets(handshakes: HandshakeMeasurements, testkit?: TestkitResults, redash?: RedashResults): void {
+function printTargets(handshakes: HandshakeMeasurements | undefined, testkit?: TestkitResults, redash?: RedashResults): void {
   section('Targets (informational; measured above in this run)');
-  const baseline = median(handshakes.baseline.samples.map((s) => s.handshakeMs));
-  const production = median(handshakes.production.samples.map((s) => s.handshakeMs));
-  console.log(
-    `${verdict(production <= baseline * TARGET_HANDSHAKE_RATIO)}  time to handshake ≤ ${TARGET_HANDSHAKE_RATIO}× a bare node's first line (medians): ` +
-      `${millis(production)} ms vs ${millis(baseline)} ms = ${(production / baseline).toFixed(2)}× (production bundle)` +
-      noiseWarning(handshakes.otherCoreShare),
-  );
-  if (!testkit) return;
+  if (handshakes) {
+    const baseline = median(handshakes.baseline.samples.map((s) => s.handshakeMs));
+    const production = median(handshakes.production.samples.map((s) => s.handshakeMs));
+    console.log(
+      `${verdict(production <= baseline * TARGET_HANDSHAKE_RATIO)}  time to handshake ≤ ${TARGET_HANDSHAKE_RATIO}× a bare node's first line (medians): ` +
+        `${millis(production)} ms vs ${millis(baseline)} ms = ${(production / baseline).toFixed(2)}× (production bundle)` +
+        noiseWarning(handshakes.otherCoreShare),
+    );
+  }
   for (const operation of ['plan', 'apply'] as const) {
-    const row = testkit.rows.find((candidate) => candidate.operation === operation && candidate.count === TARGET_PLAN_COUNT);
+    const row = testkit?.rows.find((candidate) => candidate.operation === operation && candidate.count === TARGET_PLAN_COUNT);
     if (!row) continue;
     const value = median(row.biaccessSeconds);
     const floor = median(row.floorSeconds);
@@ -555,7 +562,7 @@ function printTargets(handshakes: HandshakeMeasurements, testkit?: TestkitResult
         `${planRequests} for ${redash.created} resources (${redash.parentObjects} users hold the memberships: limit ${limit})`,
     );
   }
-  const testkitPlanReads = testkit.listReadsDuringPlan.get(TARGET_PLAN_COUNT);
+  const testkitPlanReads = testkit?.listReadsDuringPlan.get(TARGET_PLAN_COUNT);
   if (testkitPlanReads !== undefined) {
     console.log(
       `${verdict(testkitPlanReads <= PLAN_REQUEST_ALLOWANCE)}  vendor requests in a no-change plan ≤ parent objects + ${PLAN_REQUEST_ALLOWANCE}, test vendor: ` +
@@ -569,7 +576,7 @@ function printTargets(handshakes: HandshakeMeasurements, testkit?: TestkitResult
         `${perResource.toFixed(2)} (${total(redash.applyRequests)} requests, ${redash.created} resources)`,
     );
   }
-  const testkitApply = testkit.applyRequests.get(TARGET_PLAN_COUNT);
+  const testkitApply = testkit?.applyRequests.get(TARGET_PLAN_COUNT);
   if (testkitApply !== undefined) {
     const perResource = testkitApply / TARGET_PLAN_COUNT;
     console.log(
@@ -577,6 +584,7 @@ function printTargets(handshakes: HandshakeMeasurements, testkit?: TestkitResult
         `${perResource.toFixed(2)} (${testkitApply} requests, ${TARGET_PLAN_COUNT} resources)`,
     );
   }
+  if (!testkit) return;
   const usage = testkit.planUsage;
   console.log(
     `INFO  provider memory during the ${TARGET_PLAN_COUNT}-resource plan (reported, no limit): ` +
