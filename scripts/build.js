@@ -13,7 +13,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -33,9 +33,9 @@ step('tsc', () => {
 });
 
 step('protocol descriptor', () => {
-  // protobufjs is what @grpc/proto-loader parses with; the runtime rebuilds the same Root from this
-  // JSON with protoLoader.fromJSON. keepCase must match the loader options in server.ts.
-  const protobuf = require(require.resolve('protobufjs', { paths: [dirname(require.resolve('@grpc/proto-loader'))] }));
+  // The runtime rebuilds the same protobufjs Root from this JSON (src/protocol/grpc.ts); keepCase
+  // keeps the fields' snake_case names, which the server's handlers use.
+  const protobuf = require('protobufjs');
   const protoDir = join(root, 'src', 'protocol', 'proto');
   const files = readdirSync(protoDir).filter((name) => name.endsWith('.proto')).sort();
   const protoRoot = new protobuf.Root().loadSync(files.map((name) => join(protoDir, name)), { keepCase: true });
