@@ -297,7 +297,12 @@ function providerHandlers(provider: PluginProvider, log: (message: string) => vo
 
 class UnknownTypeError extends Error {}
 
-const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false };
+/**
+ * get_provider_schema_optional: Terraform may skip GetProviderSchema in the provider processes
+ * it starts after the first one of a command (it keeps the schema it got), and call GetMetadata
+ * instead: each of those starts then builds and sends no schema.
+ */
+const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false };
 
 interface SchemaTypes {
   provider: CtyType;
