@@ -12,6 +12,7 @@
 //   4. dist/lib-cdktn/ is dist/lib/ importing cdktn instead of cdktf (the entry `bi-access/cdktn`).
 'use strict';
 const { spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -85,6 +86,17 @@ step('bundles', () => {
     outfile: join(dist, 'test', 'bundle', 'testkit-provider.js'),
     sourcemap: 'external',
   });
+  // The providers start through V8's code cache (scripts/code-cache-loader.js); the command line
+  // runs once per command, so it stays a plain bundle.
+  for (const bundle of [join(dist, 'bundle', 'terraform-provider-biaccess.js'), join(dist, 'test', 'bundle', 'testkit-provider.js')]) {
+    const source = readFileSync(bundle, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
+    const loader = readFileSync(join(__dirname, 'code-cache-loader.js'), 'utf8')
+      .replace(/^\/\/.*\n/gm, '') // its comments stay in scripts/, as the bundle's do in src/
+      .replace('BUNDLE_HASH', JSON.stringify(createHash('sha256').update(source).digest('hex').slice(0, 32)))
+      .replace('WRAPPED_BUNDLE_SOURCE', () => JSON.stringify(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`));
+    if (!loader.includes('const wrappedBundle = "')) throw new Error('scripts/code-cache-loader.js: the bundle could not be put in place');
+    writeFileSync(bundle, `// bi-access ${version}: built by scripts/build.js; the bundled code, with every dependency, is the string below.\n${loader}`);
+  }
 });
 
 step('cdktn flavour', () => {
