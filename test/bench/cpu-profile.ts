@@ -50,11 +50,15 @@ export interface ProfileSummary {
  * the innermost frame that has a kind.
  */
 const MODULE_LOADING = 'module loading (require, compile, top-level code)';
+/** Starting the profiler (src/cli/cpu-profile) costs the profiled process, not the provider. */
+const PROFILER = /\/cli\/cpu-profile\.[jt]s$/;
+const PROFILER_START = 'starting the profiler (not the provider\'s own work)';
 const KINDS: Array<[kind: string, test: (frame: Frame) => boolean]> = [
   ['garbage collection', (f) => f.name === '(garbage collector)'],
   ['TLS and crypto (handshake, certificate, record layer)', (f) => /^node:(internal\/)?(tls|_tls|crypto|internal\/crypto)|_tls_wrap|_tls_common/.test(f.source) || /\/protocol\/certificate\.[jt]s$/.test(f.source)],
-  ['gRPC framing (grpc-js, http2)', (f) => /@grpc\/grpc-js\//.test(f.source) || /^node:(internal\/)?http2/.test(f.source)],
-  ['protobuf (messages)', (f) => /protobufjs|@protobufjs|@grpc\/proto-loader/.test(f.source)],
+  ['gRPC framing (node:http2, protocol/grpc)', (f) => /@grpc\/grpc-js\//.test(f.source) || /^node:(internal\/)?http2/.test(f.source) || /\/protocol\/grpc\.[jt]s$/.test(f.source)],
+  // protobufjs generates each message type's encoder and decoder (Type$encode, Request$decode…) without a source.
+  ['protobuf (messages)', (f) => /protobufjs|@protobufjs|@grpc\/proto-loader/.test(f.source) || (f.source === '' && /\$(encode|decode|fromObject|toObject|verify)$/.test(f.name))],
   ['msgpack (library)', (f) => /@msgpack\//.test(f.source)],
   ['cty value codec (protocol/codec)', (f) => /\/protocol\/(codec|values)\.[jt]s$/.test(f.source)],
   ['schema (building, types)', (f) => /schema|impliedType|toProtoBlock|typeToJson/i.test(f.name) || /\/framework\/definitions\.[jt]s$/.test(f.source)],
@@ -104,15 +108,14 @@ export function summarizeProfiles(dir: string, bundleMaps: Record<string, string
       if (category !== undefined) return category;
       let innermost: string | undefined;
       let loading = false;
+      let profiler = false;
       for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
         const frame = frames.get(at)!;
-        if (isModuleLoading(frame)) {
-          loading = true;
-          break;
-        }
-        innermost ??= KINDS.find(([, test]) => test(frame))?.[0];
+        if (PROFILER.test(frame.source)) profiler = true;
+        if (isModuleLoading(frame)) loading = true;
+        if (!loading) innermost ??= KINDS.find(([, test]) => test(frame))?.[0];
       }
-      category = loading ? MODULE_LOADING : (innermost ?? otherKind(frames.get(id)!));
+      category = profiler ? PROFILER_START : loading ? MODULE_LOADING : (innermost ?? otherKind(frames.get(id)!));
       categoryOfNode.set(id, category);
       return category;
     };
