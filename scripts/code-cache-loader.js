@@ -4,8 +4,9 @@
 // bundle: 207 ms to the handshake as a plain bundle, 211 ms through here without a cache, 179 ms
 // with it (medians; a bare node printing a line took ~115 ms).
 // The cache lives in a folder of the temporary directory that only this user may use, one file
-// per bundle (BUNDLE_HASH: V8 itself only compares the source's length) and Node version; a
-// cache V8 rejects (other flags or V8) is written anew. Nothing is written beside the bundle:
+// per bundle (BUNDLE_HASH: V8 itself only compares the source's length), Node version and place
+// of the bundle (code from a cache keeps the file name it was compiled under, which stack traces
+// show); a cache V8 rejects (other flags or V8) is written anew. Nothing is written beside the bundle:
 // Terraform's lock hash covers that folder.
 'use strict';
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
@@ -39,7 +40,14 @@ function writeCache(file, folder, data) {
 }
 
 const folder = join(tmpdir(), `biaccess-code-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
-const file = join(folder, `${BUNDLE_HASH}-${process.version}-${process.arch}.bin`);
+/** FNV-1a of the bundle's path, as a short name part (node:crypto would cost a start more). */
+function pathHash(path) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+const file = join(folder, `${BUNDLE_HASH}-${pathHash(__filename)}-${process.version}-${process.arch}.bin`);
 const cachedData = process.env.BIACCESS_CODE_CACHE === '0' ? undefined : readCache(file, folder);
 // The bundled code as a function of a module's variables, its wrapper on a line of its own
 // (lineOffset -1), so positions in stack traces and profiles are those of the bundled code, as its

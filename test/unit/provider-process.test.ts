@@ -81,7 +81,7 @@ test('it starts from V8\'s code cache in a folder of the temporary directory onl
     const folder = join(temporary, `biaccess-code-cache-${process.getuid!()}`);
     await handshake();
     const [cache] = readdirSync(folder);
-    expect(cache).toMatch(/^[0-9a-f]{32}-v\d+\.\d+\.\d+-\w+\.bin$/);
+    expect(cache).toMatch(/^[0-9a-f]{32}-[0-9a-f]{8}-v\d+\.\d+\.\d+-\w+\.bin$/);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     expect(statSync(join(folder, cache)).mode & 0o777).toBe(0o600);
     const written = statSync(join(folder, cache)).mtimeMs;
