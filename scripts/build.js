@@ -7,11 +7,14 @@
 //   3. esbuild bundles the provider and the bi-access command line into dist/bundle/, one file
 //      each with every dependency inside: the installed provider is that one file next to its
 //      executable, and the package needs no runtime dependencies;
+//      The bench and its profile use a bundle of the test provider (the real vendors plus the
+//      test vendor, dist/test/bundle/), with an external source map that maps samples back;
 //   4. dist/lib-cdktn/ is dist/lib/ importing cdktn instead of cdktf (the entry `bi-access/cdktn`).
 'use strict';
 const { spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -31,9 +34,9 @@ step('tsc', () => {
 });
 
 step('protocol descriptor', () => {
-  // protobufjs is what @grpc/proto-loader parses with; the runtime rebuilds the same Root from this
-  // JSON with protoLoader.fromJSON. keepCase must match the loader options in server.ts.
-  const protobuf = require(require.resolve('protobufjs', { paths: [dirname(require.resolve('@grpc/proto-loader'))] }));
+  // The runtime rebuilds the same protobufjs Root from this JSON (src/protocol/grpc.ts); keepCase
+  // keeps the fields' snake_case names, which the server's handlers use.
+  const protobuf = require('protobufjs');
   const protoDir = join(root, 'src', 'protocol', 'proto');
   const files = readdirSync(protoDir).filter((name) => name.endsWith('.proto')).sort();
   const protoRoot = new protobuf.Root().loadSync(files.map((name) => join(protoDir, name)), { keepCase: true });
@@ -74,6 +77,25 @@ step('bundles', () => {
       banner: { js: `// bi-access ${version}: built by scripts/build.js with esbuild; every dependency is inside.` },
     });
     if (/[^\x00-\x7f]/.test(readFileSync(join(dist, 'bundle', file), 'latin1'))) throw new Error(`dist/bundle/${file} is not ASCII`);
+  }
+  // Built as the production provider is, so the bench measures what users run. The map is not
+  // referenced from the file (Node would not load it anyway without --enable-source-maps).
+  esbuild.buildSync({
+    ...common,
+    stdin: { contents: "require('./dist/test/support/testkit/provider-main.js');", resolveDir: root, sourcefile: 'testkit-provider.js (entry)', loader: 'js' },
+    outfile: join(dist, 'test', 'bundle', 'testkit-provider.js'),
+    sourcemap: 'external',
+  });
+  // The providers start through V8's code cache (scripts/code-cache-loader.js); the command line
+  // runs once per command, so it stays a plain bundle.
+  for (const bundle of [join(dist, 'bundle', 'terraform-provider-biaccess.js'), join(dist, 'test', 'bundle', 'testkit-provider.js')]) {
+    const source = readFileSync(bundle, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
+    const loader = readFileSync(join(__dirname, 'code-cache-loader.js'), 'utf8')
+      .replace(/^\/\/.*\n/gm, '') // its comments stay in scripts/, as the bundle's do in src/
+      .replace('BUNDLE_HASH', JSON.stringify(createHash('sha256').update(source).digest('hex').slice(0, 32)))
+      .replace('WRAPPED_BUNDLE_SOURCE', () => JSON.stringify(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`));
+    if (!loader.includes('const wrappedBundle = "')) throw new Error('scripts/code-cache-loader.js: the bundle could not be put in place');
+    writeFileSync(bundle, `// bi-access ${version}: built by scripts/build.js; the bundled code, with every dependency, is the string below.\n${loader}`);
   }
 });
 

@@ -1,4 +1,5 @@
 // Entry point Terraform starts (through bin/terraform-provider-biaccess or the installed wrapper).
+import './cpu-profile'; // first: it may start a CPU profile of everything that follows
 import type { VendorDefinition } from '../framework/definitions';
 import { buildProvider } from '../framework/provider';
 import { PROVIDER_TYPE, PROVIDER_VERSION } from '../provider-identity';

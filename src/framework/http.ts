@@ -22,7 +22,7 @@ import {
   type HttpMethod,
   type VendorApiErrorDetails,
 } from './http-errors';
-import { SharedReads, type InvalidationRule } from './shared-reads';
+import { deepFreeze, SharedReads, type InvalidationRule } from './shared-reads';
 
 export { BaseUrlError, VendorApiError, isVendorStatus, vendorMessageOf, type HttpMethod } from './http-errors';
 export type { InvalidationRule } from './shared-reads';
@@ -103,6 +103,13 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Sent without the session's headers (the login request itself). */
   withoutSession?: boolean;
+  /**
+   * A shared read (cachedGet) that a successful write changes in a way its answer tells, e.g. a
+   * list the write adds to: a cached copy is kept with `update` applied instead of being dropped,
+   * so the reads that follow see the write without fetching the list again. Changes made by
+   * others show when the list is next fetched, as with any shared read.
+   */
+  updateSharedRead?: { path: string; query?: Query; update(cached: unknown, answer: unknown): unknown };
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -150,6 +157,8 @@ export class VendorHttpClient {
   private readonly axiosConfig: Parameters<AxiosStatic['create']>[0];
   private axiosInstance?: AxiosInstance;
   private readonly shared: SharedReads;
+  /** Per read (path and query): the fresh read in flight, and the one queued behind it. */
+  private readonly freshReads = new Map<string, { inFlight?: Promise<unknown>; queued?: Promise<unknown> }>();
   private readonly locks = new Map<string, { mutex: Mutex; users: number }>();
   /** Keys the current async call chain holds, to fail fast instead of deadlocking on re-entry. */
   private readonly heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
@@ -200,8 +209,12 @@ export class VendorHttpClient {
 
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const target = splitPath(path, options.query);
+    let keep: { key: string; update(value: unknown): unknown } | undefined;
     try {
-      return (await this.sendInSession(method, target, options)) as T;
+      const answer = (await this.sendInSession(method, target, options)) as T;
+      const shared = options.updateSharedRead;
+      if (shared) keep = { key: sharedReadKey(splitPath(shared.path, shared.query)), update: (cached) => shared.update(cached, answer) };
+      return answer;
     } catch (error) {
       if (!(error instanceof VendorApiError)) throw error;
       const interpreted = this.interpretError?.(error);
@@ -215,7 +228,7 @@ export class VendorHttpClient {
       throw error;
     } finally {
       // After the write, also when it failed: a 500 may still have changed the object.
-      if (method !== 'GET') this.shared.afterWrite(method, target.path);
+      if (method !== 'GET') this.shared.afterWrite(method, target.path, keep);
     }
   }
 
@@ -246,8 +259,37 @@ export class VendorHttpClient {
    */
   cachedGet<T = unknown>(path: string, query?: Query): Promise<T> {
     const target = splitPath(path, query);
-    const key = target.queryString ? `${target.path}?${target.queryString}` : target.path;
-    return this.shared.get<T>(key, target.path, () => this.request('GET', path, { query }));
+    return this.shared.get<T>(sharedReadKey(target), target.path, () => this.request('GET', path, { query }));
+  }
+
+  /**
+   * A GET as fresh as `get` (it starts after this call), shared by the callers that ask for the
+   * same read at about the same time: while one is in flight, the callers that arrive wait for it
+   * to end and share the next one, which starts after all of them asked. A check before a create
+   * (is this name free?) then costs one list read per wave of concurrent creates instead of one
+   * each. Every caller gets the same deeply frozen value: copy before modifying.
+   */
+  freshGet<T = unknown>(path: string, query?: Query): Promise<T> {
+    const key = sharedReadKey(splitPath(path, query));
+    let slot = this.freshReads.get(key);
+    if (!slot) this.freshReads.set(key, (slot = {}));
+    const reads = slot;
+    const start = (): Promise<unknown> => {
+      const read = this.request('GET', path, { query }).then(deepFreeze);
+      reads.inFlight = read;
+      const done = () => {
+        if (reads.inFlight === read) reads.inFlight = undefined;
+        if (!reads.inFlight && !reads.queued && this.freshReads.get(key) === reads) this.freshReads.delete(key);
+      };
+      read.then(done, done);
+      return read;
+    };
+    if (!reads.inFlight) return start() as Promise<T>;
+    reads.queued ??= reads.inFlight.then(ignore, ignore).then(() => {
+      reads.queued = undefined;
+      return start();
+    });
+    return reads.queued as Promise<T>;
   }
 
   /**
@@ -566,6 +608,10 @@ function splitPath(rawPath: string, query: Query | undefined): RequestTarget {
   return { path: pathOnly.startsWith('/') ? pathOnly : `/${pathOnly}`, queryString: params.toString() };
 }
 
+function sharedReadKey(target: RequestTarget): string {
+  return target.queryString ? `${target.path}?${target.queryString}` : target.path;
+}
+
 function encodeBody(body: unknown): { data?: string; contentType?: string } {
   if (body === undefined) return {};
   if (body instanceof URLSearchParams) return { data: body.toString(), contentType: 'application/x-www-form-urlencoded' };
@@ -609,6 +655,8 @@ function formatSeconds(ms: number): string {
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+function ignore(): void {}
 
 function loadAxios(): AxiosStatic {
   return require('axios') as AxiosStatic;

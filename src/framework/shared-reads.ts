@@ -50,8 +50,13 @@ export class SharedReads {
     return entry.promise as Promise<T>;
   }
 
-  /** Drops the reads a write to `path` made stale: its own, those below it, its parent collections and the declared ones. */
-  afterWrite(method: string, path: string): void {
+  /**
+   * Drops the reads a write to `path` made stale: its own, those below it, its parent collections
+   * and the declared ones. `keep` names one read the write changed in a known way: a cached copy
+   * of it stays, with `update` applied, instead of being dropped.
+   */
+  afterWrite(method: string, path: string, keep?: { key: string; update(value: unknown): unknown }): void {
+    const kept = keep && this.reads.get(keep.key);
     const written = trimTrailingSlash(path);
     this.dropWhere((cached) => cached === written || cached.startsWith(`${written}/`) || written.startsWith(`${cached}/`));
     const segments = splitSegments(written);
@@ -63,6 +68,13 @@ export class SharedReads {
         const resolved = trimTrailingSlash(prefix.replace(/:([A-Za-z_]\w*)/g, (whole, name: string) => params[name] ?? whole));
         this.dropWhere((cached) => cached === resolved || cached.startsWith(`${resolved}/`));
       }
+    }
+    if (kept && keep) {
+      const updated: CachedRead = { path: kept.path, promise: kept.promise.then((value) => deepFreeze(keep.update(value))) };
+      this.reads.set(keep.key, updated);
+      updated.promise.catch(() => {
+        if (this.reads.get(keep.key) === updated) this.reads.delete(keep.key);
+      });
     }
   }
 
@@ -100,7 +112,7 @@ function trimTrailingSlash(path: string): string {
 }
 
 /** Makes a parsed JSON value immutable, so callers sharing one cached read cannot corrupt it. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value as object)) deepFreeze(child);

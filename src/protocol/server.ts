@@ -1,13 +1,12 @@
 // Serves a PluginProvider to Terraform over plugin protocol 6: go-plugin handshake on stdout,
 // mutual TLS with Terraform's client certificate, gRPC on a unix socket. Or, for tests and
 // debugging, inside a running process that Terraform reattaches to (TF_REATTACH_PROVIDERS).
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServerCertificate } from './certificate';
 import { decodeValue, encodeValue, impliedType, typeToJson } from './codec';
+import { GrpcServer, ProtocolDescriptor, type UnaryHandler } from './grpc';
 import type { AttributePath, Diagnostic, PluginProvider, Schema, SchemaBlock } from './provider';
 import type { CtyType, CtyValue } from './values';
 
@@ -39,16 +38,13 @@ export function checkHandshakeEnvironment(env: NodeJS.ProcessEnv): { clientCerti
   return { clientCertificatePem };
 }
 
-function loadServices() {
-  const options: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
-  // src/protocol/proto/*.proto as protobufjs JSON, written by the build (parsed with keepCase: true
-  // too): the bundled provider carries it inline, and no .proto is parsed at start-up.
-  const definition = protoLoader.fromJSON(require('./protocol-descriptor.json'), options);
-  const loaded = grpc.loadPackageDefinition(definition) as any;
-  return {
-    provider: loaded.tfplugin6.Provider.service as grpc.ServiceDefinition,
-    controller: loaded.plugin.GRPCController.service as grpc.ServiceDefinition,
-  };
+/**
+ * src/protocol/proto/*.proto as protobufjs JSON, written by the build (parsed with keepCase: true,
+ * so fields keep their snake_case names): the bundled provider carries it inline, and no .proto
+ * is parsed at start-up.
+ */
+function loadDescriptor(): ProtocolDescriptor {
+  return new ProtocolDescriptor(require('./protocol-descriptor.json'));
 }
 
 export interface ServeOptions {
@@ -71,18 +67,18 @@ export async function serve(provider: PluginProvider, options: ServeOptions = {}
   const certificate = createServerCertificate();
   const { socketDir, socketPath } = newSocketPath();
   process.on('exit', () => rmSync(socketDir, { recursive: true, force: true }));
-  const server: grpc.Server = createServer(provider, log, () => {
-    if (options.onShutdown) return options.onShutdown();
-    server.forceShutdown();
-    process.exit(0);
-  });
-
-  const credentials = grpc.ServerCredentials.createSsl(
-    Buffer.from(clientCertificatePem),
-    [{ private_key: Buffer.from(certificate.privateKeyPem), cert_chain: Buffer.from(certificate.certificatePem) }],
-    true,
+  const tls = { keyPem: certificate.privateKeyPem, certificatePem: certificate.certificatePem, clientCertificatePem };
+  const server = createServer(
+    provider,
+    log,
+    () => {
+      if (options.onShutdown) return options.onShutdown();
+      server.destroySessions();
+      process.exit(0);
+    },
+    tls,
   );
-  await bind(server, socketPath, credentials);
+  await server.listen(socketPath);
   process.stdout.write(
     `${CORE_PROTOCOL_VERSION}|${PLUGIN_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${certificate.handshakeField}\n`,
   );
@@ -119,9 +115,8 @@ export async function serveForReattach(provider: PluginProvider, options: Reatta
   const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
   const server = createServer(provider, log, () => {});
   try {
-    await bind(server, socketPath, grpc.ServerCredentials.createInsecure());
+    await server.listen(socketPath);
   } catch (error) {
-    server.forceShutdown();
     removeSocketDir();
     throw error;
   }
@@ -139,8 +134,8 @@ export async function serveForReattach(provider: PluginProvider, options: Reatta
     new Promise<void>((resolve) => {
       // Graceful first, so a call still running can answer; a connection held open past the
       // grace time (a Terraform process that is still running) is cut.
-      const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
-      server.tryShutdown(() => {
+      const force = setTimeout(() => server.destroySessions(), CLOSE_GRACE_MS);
+      void server.close().then(() => {
         clearTimeout(force);
         removeSocketDir();
         resolve();
@@ -150,7 +145,6 @@ export async function serveForReattach(provider: PluginProvider, options: Reatta
 }
 
 const CLOSE_GRACE_MS = 1000;
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** A private directory for the socket, so no other user can connect to it. */
 function newSocketPath(): { socketDir: string; socketPath: string } {
@@ -159,26 +153,26 @@ function newSocketPath(): { socketDir: string; socketPath: string } {
 }
 
 /** The provider and go-plugin controller services; `onShutdown` runs after Shutdown is answered. */
-function createServer(provider: PluginProvider, log: (message: string) => void, onShutdown: () => void): grpc.Server {
-  const services = loadServices();
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
-  server.addService(services.provider, providerHandlers(provider, log));
-  server.addService(services.controller, {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
-      callback(null, {});
-      setImmediate(onShutdown);
-    },
-  });
-  return server;
+function createServer(
+  provider: PluginProvider,
+  log: (message: string) => void,
+  onShutdown: () => void,
+  tls?: ConstructorParameters<typeof GrpcServer>[2],
+): GrpcServer {
+  const descriptor = loadDescriptor();
+  const methods = new Map([
+    ...descriptor.bind('tfplugin6.Provider', providerHandlers(provider, log)),
+    ...descriptor.bind('plugin.GRPCController', {
+      Shutdown: () => {
+        setImmediate(onShutdown);
+        return {};
+      },
+    }),
+  ]);
+  return new GrpcServer(methods, (method, error) => log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), tls);
 }
 
-function bind(server: grpc.Server, socketPath: string, credentials: grpc.ServerCredentials): Promise<void> {
-  return new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socketPath}`, credentials, (error) => (error ? reject(error) : resolve())),
-  );
-}
-
-type Handlers = grpc.UntypedServiceImplementation;
+type Handlers = Record<string, UnaryHandler>;
 
 /** The tfplugin6 methods: decode, call the provider, encode. Failures become diagnostics. */
 function providerHandlers(provider: PluginProvider, log: (message: string) => void): Handlers {
@@ -198,18 +192,14 @@ function providerHandlers(provider: PluginProvider, log: (message: string) => vo
   };
 
   const unary =
-    (name: string, handle: (request: any) => Promise<object> | object) =>
-    (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
+    (name: string, handle: (request: any) => Promise<object> | object): UnaryHandler =>
+    (request) =>
       Promise.resolve()
-        .then(() => handle(call.request))
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => {
-            log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            callback(null, { diagnostics: [toProtoDiagnostic(internalError(name, error))] });
-          },
-        );
-    };
+        .then(() => handle(request))
+        .catch((error: unknown) => {
+          log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          return { diagnostics: [toProtoDiagnostic(internalError(name, error))] };
+        });
 
   return {
     GetMetadata: unary('GetMetadata', () => {
@@ -307,7 +297,12 @@ function providerHandlers(provider: PluginProvider, log: (message: string) => vo
 
 class UnknownTypeError extends Error {}
 
-const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false };
+/**
+ * get_provider_schema_optional: Terraform may skip GetProviderSchema in the provider processes
+ * it starts after the first one of a command (it keeps the schema it got), and call GetMetadata
+ * instead: each of those starts then builds and sends no schema.
+ */
+const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false };
 
 interface SchemaTypes {
   provider: CtyType;

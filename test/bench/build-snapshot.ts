@@ -17,8 +17,11 @@ export interface BuildSnapshot {
   builtAt: Date;
   /** The provider with the test vendor (as TESTKIT_PROVIDER_ENTRY, inside the copy). */
   testkitEntry: string;
-  /** The production executable script (bin/terraform-provider-biaccess, inside the copy): the bundle. */
-  productionEntry: string;
+  /** The test provider bundled as the production one is (dist/test/bundle/), and its source map. */
+  testkitBundle: string;
+  testkitBundleMap: string;
+  /** The production bundle, as an installed provider runs it (dist/bundle/terraform-provider-biaccess.js). */
+  productionBundle: string;
   /** The same provider unbundled (dist/src/cli/provider-main.js, inside the copy). */
   unbundledEntry: string;
   remove(): void;
@@ -46,7 +49,9 @@ export async function snapshotBuild(packageRoot: string = PACKAGE_ROOT): Promise
           root,
           builtAt: new Date(lastChange),
           testkitEntry: join(root, 'dist', 'test', 'support', 'testkit', 'provider-main.js'),
-          productionEntry: join(root, 'bin', 'terraform-provider-biaccess'),
+          testkitBundle: join(root, 'dist', 'test', 'bundle', 'testkit-provider.js'),
+          testkitBundleMap: join(root, 'dist', 'test', 'bundle', 'testkit-provider.js.map'),
+          productionBundle: join(root, 'dist', 'bundle', 'terraform-provider-biaccess.js'),
           unbundledEntry: join(root, 'dist', 'src', 'cli', 'provider-main.js'),
           remove: () => rmSync(root, { recursive: true, force: true }),
         };

@@ -29,10 +29,11 @@ export function handshakeEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts `node <entry>` as Terraform would and waits for the handshake line, then kills it.
+ * Starts `node <entry>` as Terraform would and waits for the handshake line (with `anyLine`, for
+ * the first line whatever it says), then kills it.
  * SIGKILL skips the provider's exit hook, so its socket folder is removed here.
  */
-export function measureHandshake(entry: string, env: NodeJS.ProcessEnv): Promise<HandshakeSample> {
+export function measureHandshake(entry: string, env: NodeJS.ProcessEnv, options: { anyLine?: boolean } = {}): Promise<HandshakeSample> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,7 +54,9 @@ export function measureHandshake(entry: string, env: NodeJS.ProcessEnv): Promise
       const handshakeMs = performance.now() - startedAt;
       const line = stdout.slice(0, newline);
       const fields = line.split('|');
-      if (fields.length !== 6 || fields[0] !== '1' || fields[1] !== '6' || fields[4] !== 'grpc') {
+      if (options.anyLine) {
+        sample = { handshakeMs, rssBytes: residentBytes(child.pid!) ?? 0 };
+      } else if (fields.length !== 6 || fields[0] !== '1' || fields[1] !== '6' || fields[4] !== 'grpc') {
         failure = new BenchError(`unexpected handshake line from ${entry}: ${JSON.stringify(line)}\n--- stderr\n${stderr}`);
       } else {
         sample = { handshakeMs, rssBytes: residentBytes(child.pid!) ?? 0 };

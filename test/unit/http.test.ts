@@ -297,6 +297,44 @@ describe('cachedGet', () => {
   });
 });
 
+describe('updateSharedRead', () => {
+  test('a write keeps the shared read it names, updated from its answer; a failed one drops it', async () => {
+    const http = client();
+    await http.cachedGet('/items');
+    emulator.clearRequestLog();
+    const update = (cached: unknown, answer: unknown) => [...(cached as Item[]), answer as Item];
+    await http.post('/items', { name: 'kept' }, { updateSharedRead: { path: '/items', update } });
+    await expect(http.cachedGet<Item[]>('/items')).resolves.toEqual([{ id: 1, name: 'kept' }]);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(0);
+    // A failed write keeps nothing: what it changed is unknown.
+    emulator.failNext(1, 500);
+    await failureOf(http.post('/items', { name: 'failed' }, { updateSharedRead: { path: '/items', update } }));
+    await http.cachedGet('/items');
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(1);
+  });
+});
+
+describe('freshGet', () => {
+  test('each caller gets a read that started after it asked; callers arriving during a read share the next one', async () => {
+    const http = client();
+    await http.post('/items', { name: 'first' });
+    emulator.clearRequestLog();
+    emulator.setFaults({ latencyMs: 100 });
+    const first = http.freshGet<Item[]>('/items');
+    await sleep(30); // the first read is on its way
+    const created = http.post('/items', { name: 'second' });
+    const waiting = Array.from({ length: 5 }, () => http.freshGet<Item[]>('/items'));
+    await created;
+    const results = await Promise.all([first, ...waiting]);
+    emulator.setFaults({});
+    expect(results[0]).toHaveLength(1);
+    // The five asked while the first read was in flight: one read after it serves them all.
+    for (const result of results.slice(1)) expect(result).toHaveLength(2);
+    expect(emulator.countRequests({ method: 'GET', path: '/items' })).toBe(2);
+    expect(() => results[1].push({ id: 99, name: 'local change' })).toThrow(TypeError);
+  });
+});
+
 describe('withLock', () => {
   async function append(http: VendorHttpClient, key: string, value: string): Promise<void> {
     const { values } = await http.get<{ values: string[] }>(`/lists/${key}`);

@@ -2,7 +2,8 @@
 // Terraform sees at start-up (the go-plugin handshake line, a usable certificate, SIGINT ignored).
 import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createServerCertificate } from '../../src/protocol/certificate';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../src/protocol/server';
@@ -55,5 +56,43 @@ test('started as Terraform does, it prints only the handshake line, with a local
   } finally {
     child.kill('SIGKILL'); // no exit hook runs after SIGKILL: remove the socket folder here
     if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+  }
+});
+
+test('it starts from V8\'s code cache in a folder of the temporary directory only this user may use, and ignores one others may', async () => {
+  const temporary = mkdtempSync(join(tmpdir(), 'biaccess-cache-test-'));
+  const clientCertificate = createServerCertificate().certificatePem;
+  // TMPDIR moves the cache folder (and the socket folder) into this test's own directory.
+  const env = { ...baseEnv, TMPDIR: temporary, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: clientCertificate };
+  const handshake = () =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(executable, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (!stdout.includes('\n')) return;
+        child.kill('SIGKILL');
+        expect(stdout).toMatch(/^1\|6\|unix\|/);
+        resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`provider exited ${code} before the handshake`)));
+    });
+  try {
+    const folder = join(temporary, `biaccess-code-cache-${process.getuid!()}`);
+    await handshake();
+    const [cache] = readdirSync(folder);
+    expect(cache).toMatch(/^[0-9a-f]{32}-[0-9a-f]{8}-v\d+\.\d+\.\d+-\w+\.bin$/);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(join(folder, cache)).mode & 0o777).toBe(0o600);
+    const written = statSync(join(folder, cache)).mtimeMs;
+    await handshake(); // from the cache: nothing is written again
+    expect(statSync(join(folder, cache)).mtimeMs).toBe(written);
+    // A cache someone else could have written is neither read nor replaced.
+    chmodSync(folder, 0o755);
+    writeFileSync(join(folder, cache), 'not a code cache');
+    await handshake();
+    expect(readFileSync(join(folder, cache), 'utf8')).toBe('not a code cache');
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
   }
 });

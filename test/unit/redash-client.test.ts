@@ -135,6 +135,20 @@ test('20 parallel memberships of one user, with lost answers, all land once', as
   expect([...stored.groups].sort((a, b) => a - b)).toEqual([2, ...groups]);
 });
 
+test('a new membership costs one request; an existing one is adopted, its extra copy taken out; an unknown group or user is named', async () => {
+  const member = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
+  const made = await admin('POST', '/api/groups', { name: 'g' });
+  const existing = await admin('POST', '/api/groups', { name: 'h' });
+  await admin('POST', `/api/groups/${existing.id}/members`, { user_id: member.id });
+  emulator.clearRequestLog();
+  await access.setMembership({ group: group(made.id), member: user(member.id) });
+  expect(emulator.countRequests()).toBe(1);
+  await access.setMembership({ group: group(existing.id), member: user(member.id) });
+  expect([...emulator.snapshotState().users.find((candidate) => candidate.id === member.id)!.groups].sort((a, b) => a - b)).toEqual([2, made.id, existing.id].sort((a, b) => a - b));
+  await expect(access.setMembership({ group: group(999), member: user(member.id) })).rejects.toMatchObject({ subject: 'group', message: 'Redash has no group with id 999.' });
+  await expect(access.setMembership({ group: group(made.id), member: user(999) })).rejects.toMatchObject({ subject: 'member', message: 'Redash has no user with id 999.' });
+});
+
 test('removing a member takes every copy out; removing a non-member is not an error', async () => {
   const member = await admin('POST', '/api/users', { name: 'U', email: 'u@example.com' });
   const made = await admin('POST', '/api/groups', { name: 'g' });

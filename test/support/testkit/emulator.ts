@@ -24,7 +24,12 @@ export class TestkitEmulator extends Emulator<TestkitState> {
     super({ name: 'testkit', stateFile: options.stateFile });
     const apiKey = options.apiKey ?? TESTKIT_API_KEY;
     this.expectedKey = apiKey;
-    this.route('GET', '/items', () => ({ status: 200, body: Object.values(this.state.items) }));
+    // `?name=` lists only the items of that name, as vendors' search parameters do.
+    this.route('GET', '/items', (request) => {
+      const name = request.query.get('name');
+      const items = Object.values(this.state.items);
+      return { status: 200, body: name === null ? items : items.filter((item) => item.name === name) };
+    });
     this.route('GET', '/items/:id', (request) => {
       const item = this.state.items[request.params.id];
       return item ? { status: 200, body: item } : { status: 404, body: { message: 'item not found' } };
