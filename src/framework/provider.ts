@@ -30,6 +30,7 @@ import {
   type VendorDefinition,
 } from './definitions';
 import { stderrLogger, type Logger } from './log';
+import { resolvedSettings } from './config';
 
 export interface ProviderOptions {
   /** Terraform's name for the provider: the prefix of every type name. */
@@ -136,7 +137,7 @@ class FrameworkProvider implements PluginProvider {
     };
     for (const vendor of this.options.vendors) {
       const block = asModel(config)[vendor.name];
-      const settings = withEnvironmentFallbacks(vendor.config, block == null || isUnknown(block) ? {} : asModel(block), vendor.alternativeSettings);
+      const settings = resolvedSettings(vendor.config, block == null || isUnknown(block) ? {} : asModel(block), process.env, vendor.alternativeSettings);
       try {
         this.connections.set(vendor.name, { client: vendor.connect(settings, runtime) });
       } catch (error) {
@@ -513,19 +514,6 @@ function validateAttributes(attributes: Attributes, config: Model, parent: Diagn
     }
   }
   return diagnostics;
-}
-
-function withEnvironmentFallbacks(attributes: Attributes, block: Model, alternatives: string[][] = []): Model {
-  // A block that chooses one alternative (a token, say) takes no environment value of another (a password).
-  const chosen = alternatives.find((names) => names.some((name) => block[name] != null));
-  const excluded = new Set(chosen ? alternatives.filter((names) => names !== chosen).flat() : []);
-  const settings: Model = {};
-  for (const [name, spec] of Object.entries(attributes)) {
-    const value = block[name];
-    const fromEnv = spec.env && !excluded.has(name) ? process.env[spec.env] : undefined;
-    settings[name] = value != null ? value : fromEnv !== undefined && fromEnv !== '' ? fromEnv : (spec.default ?? null);
-  }
-  return settings;
 }
 
 /**

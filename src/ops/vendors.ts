@@ -1,10 +1,10 @@
 // The vendors as the operations commands reach them: through the provider's environment
 // variables (REDASH_*, GRAFANA_*, SISENSE_*, PERISCOPE_*) and each vendor's access adapter.
 import type { AccessAdapter } from '../access/model';
+import { resolvedSettings } from '../framework/config';
 import type { ResourceDefinition } from '../framework/definitions';
 import { silentLogger } from '../framework/log';
 import { PROVIDER_TYPE, PROVIDER_VERSION } from '../provider-identity';
-import type { CtyValue } from '../protocol/values';
 import { findVendor, vendors } from '../vendors';
 import type { Vendor } from '../vendors/vendor';
 import { OpsError, type OpsContext } from './context';
@@ -41,7 +41,8 @@ export function isConfigured(vendor: Vendor, env: NodeJS.ProcessEnv): boolean {
 /** Connects to a vendor with the provider block's settings taken from the environment. */
 export function connect(vendor: Vendor, context: OpsContext): ConnectedVendor {
   if (!vendor.access) throw new OpsError(`${vendor.name} has no access adapter`);
-  const settings = settingsFromEnvironment(vendor, context.env);
+  // As the provider resolves a block left empty: every setting from its environment variable.
+  const settings = resolvedSettings(vendor.config, {}, context.env, vendor.alternativeSettings);
   let client: unknown;
   try {
     client = vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: `bi-access/${PROVIDER_VERSION}` });
@@ -59,16 +60,4 @@ export function connectAll(names: string[] | undefined, context: OpsContext): Co
     throw new OpsError(`no vendor is configured: set the provider's environment variables (${variables.join(', ')} and their credentials)`);
   }
   return chosen.map((vendor) => connect(vendor, context));
-}
-
-/** As the provider resolves a block left empty: each setting from its variable; of alternative credentials, the first set. */
-function settingsFromEnvironment(vendor: Vendor, env: NodeJS.ProcessEnv): Record<string, CtyValue> {
-  const value = (name: string) => {
-    const variable = vendor.config[name]?.env;
-    const text = variable ? env[variable] : undefined;
-    return text === undefined || text === '' ? undefined : text;
-  };
-  const chosen = vendor.alternativeSettings?.find((names) => names.some((name) => value(name) !== undefined));
-  const excluded = new Set(chosen ? vendor.alternativeSettings!.filter((names) => names !== chosen).flat() : []);
-  return Object.fromEntries(Object.entries(vendor.config).map(([name, spec]) => [name, (!excluded.has(name) ? value(name) : undefined) ?? spec.default ?? null]));
 }

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { AccessPolicy, BiAccessProvider, type PolicyLevel } from '../../lib';
 import type { AccessAdapter, ObjectKind } from '../../src/access/model';
-import { silentLogger } from '../../src/framework/log';
 import { PACKAGE_ROOT } from '../../src/provider-identity';
-import type { CtyValue } from '../../src/protocol/values';
+import { connect } from '../../src/ops/vendors';
 import { findVendor } from '../../src/vendors';
 import { GrafanaEmulator } from '../../src/vendors/grafana/emulator';
 import { PeriscopeEmulator, PERISCOPE_ADMIN_EMAIL } from '../../src/vendors/periscope/emulator';
@@ -80,10 +79,7 @@ function synthesize(version: Version): void {
 
 /** A new adapter on a new client: clients share reads within themselves, and Terraform wrote since. */
 function adapterOf(name: keyof typeof emulators): AccessAdapter {
-  const vendor = findVendor(name)!;
-  const environment = emulators[name].connectionEnvironment();
-  const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
-  return vendor.access!(vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' }));
+  return connect(findVendor(name)!, { env: emulators[name].connectionEnvironment(), cwd: process.cwd(), progress: () => {} }).access;
 }
 
 /** The grants on an object as `<team or email>: <level>`, for the principals this test declares. */

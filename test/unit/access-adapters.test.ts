@@ -4,8 +4,7 @@
 // offers are set, found, listed and removed, and ids are strings throughout.
 import type { AccessAdapter, ObjectKind, PrincipalKind, PrincipalRef } from '../../src/access/model';
 import type { RunnableEmulator } from '../../src/emulator/runnable';
-import { silentLogger } from '../../src/framework/log';
-import type { CtyValue } from '../../src/protocol/values';
+import { connect } from '../../src/ops/vendors';
 import { findVendor } from '../../src/vendors';
 import { REDASH_ADMIN_API_KEY } from '../../src/vendors/redash/emulator';
 import { SISENSE_ADMIN_TOKEN, type SisenseEmulator } from '../../src/vendors/sisense/emulator';
@@ -96,9 +95,7 @@ describe.each(Object.keys(fixtures))('%s', (name) => {
     const url = await emulator.start();
     const environment = emulator.connectionEnvironment();
     // The provider block's settings, from the environment variables the emulator names.
-    const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
-    const client = vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' });
-    access = vendor.access!(client);
+    access = connect(vendor, { env: environment, cwd: process.cwd(), progress: () => {} }).access;
     fixture = await fixtures[name].make(url, environment, emulator);
   });
 
@@ -170,8 +167,7 @@ describe('what the vendor makes itself, and the holders of a role', () => {
     const emulator = (await vendor.emulator!()).create({});
     const url = await emulator.start();
     const environment = emulator.connectionEnvironment();
-    const settings = Object.fromEntries(Object.entries(vendor.config).map(([attribute, spec]) => [attribute, (spec.env && environment[spec.env]) ?? null])) as Record<string, CtyValue>;
-    const access = vendor.access!(vendor.connect(settings, { log: silentLogger, signal: new AbortController().signal, userAgent: 'bi-access test' }));
+    const { access } = connect(vendor, { env: environment, cwd: process.cwd(), progress: () => {} });
     return { url, environment, emulator, access };
   };
 
